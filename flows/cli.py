@@ -1,0 +1,180 @@
+"""The `newsroom` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows.runtime import configure_prefect
+
+app = typer.Typer(
+    help="Newsroom: news articles from files into a DuckDB warehouse, cleaned by trafilatura.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+EXAMPLE_QUERIES = [
+    "select title, language, word_count from articles order by ingested_at desc limit 5",
+    "select run_id, status, inputs, loaded, rejected, skipped from runs order by started_at desc limit 5",
+    "select reason, count(*) as n from rejects group by reason order by n desc",
+]
+
+
+class RichProgress:
+    """Shows the flow's phases and pages as a progress bar on stderr."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = bar.add_task("Starting Prefect", total=None)
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        """Start a new phase with `total` steps (None: indeterminate)."""
+        self.bar.reset(self.task, description=name, total=total)
+
+    def advance(self, amount: int = 1) -> None:
+        """Record `amount` steps done."""
+        self.bar.advance(self.task, amount)
+
+
+def _summary(report, database: Path) -> Table:
+    counts = report.counts
+    table = Table(title=f"Run {report.run_id}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_column(style="dim")
+    replaced = f"{report.replaced} replaced an older version" if report.replaced else ""
+    table.add_row("inputs", str(counts.inputs), "")
+    table.add_row("loaded", str(counts.loaded), replaced)
+    table.add_row("rejected", str(counts.rejected), ", ".join(f"{k} {v}" for k, v in sorted(counts.rejected_by_reason.items())))
+    table.add_row("skipped", str(counts.skipped), ", ".join(f"{k} {v}" for k, v in sorted(counts.skipped_by_reason.items())))
+    if counts.deferred:
+        table.add_row("deferred", str(counts.deferred), "changed while reading; the next run takes them")
+    table.add_row("elapsed", f"{report.elapsed_seconds:.1f} s", f"{report.pages_per_second:.1f} inputs/s")
+    table.add_row("warehouse", str(database), f"Parquet in {database.parent / 'parquet'}")
+    return table
+
+
+@app.command()
+def run(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(help="Files or folders (searched recursively) of .html, .htm, .xhtml, .txt, optionally .gz."),
+    ],
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(help="Warehouse folder [default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Pages per Prefect task [default: 100]", show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+) -> None:
+    """Ingest articles into the warehouse and print a summary.
+
+    Unchanged inputs are skipped, a changed file replaces its article, and inputs that
+    cannot become an article are kept in the [bold]rejects[/bold] table with a reason.
+    """
+    missing = [str(s) for s in sources if not s.exists()]
+    if missing:
+        err.print(f"[red]Source not found:[/red] {', '.join(missing)}")
+        raise typer.Exit(1)
+    configure_prefect(verbose)
+    from flows.ingest import ingest
+    from flows.progress import report_to
+    from flows.runtime import uses_temporary_server, wait_for_task_runs
+    from tasks.settings import Settings
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar, report_to(RichProgress(bar)):
+        state = ingest(
+            sources=[str(s) for s in sources],
+            warehouse=str(warehouse) if warehouse else None,
+            batch_size=batch_size,
+            return_state=True,
+        )
+        if state.is_completed():
+            report = state.result()
+            if uses_temporary_server():
+                bar.update(bar.task_ids[0], description="Finishing", total=None)
+                wait_for_task_runs(state.state_details.flow_run_id, report.task_runs)
+    if not state.is_completed():
+        err.print(f"[red]Run failed:[/red] {state.message}")
+        raise typer.Exit(1)
+    settings = Settings(**({"warehouse": warehouse} if warehouse else {}))
+    out.print(_summary(report, settings.database_path))
+    out.print("\nAsk the warehouse, for example:")
+    for query in EXAMPLE_QUERIES:
+        out.print(f'  newsroom sql "{query}"', highlight=False, soft_wrap=True)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="The SQL to run (read-only).")],
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(help="Warehouse folder [default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
+    ] = None,
+    output: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    max_width: Annotated[int, typer.Option(help="Cut table cells longer than this.")] = 60,
+) -> None:
+    """Run one read-only query against the warehouse and print the result."""
+    import csv
+    import json
+
+    import duckdb
+
+    from tasks.settings import Settings
+    from tasks.warehouse import WarehouseError, connect
+
+    settings = Settings(**({"warehouse": warehouse} if warehouse else {}))
+    if not settings.database_path.exists():
+        err.print(f"[red]No warehouse at {settings.database_path}[/red]: run `newsroom run` first.")
+        raise typer.Exit(1)
+    if output not in ("table", "csv", "json"):
+        err.print(f"[red]Unknown format {output!r}[/red]: use table, csv or json.")
+        raise typer.Exit(2)
+    try:
+        with connect(settings.database_path, read_only=True, wait_seconds=5) as con:
+            cursor = con.execute(query)
+            names = [d[0] for d in cursor.description] if cursor.description else []
+            rows = cursor.fetchall() if names else []
+    except WarehouseError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    except duckdb.Error as exc:
+        err.print(f"[red]Query failed:[/red] {str(exc).splitlines()[0]}")
+        raise typer.Exit(1) from None
+    if output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+    elif output == "json":
+        print(json.dumps([dict(zip(names, row)) for row in rows], default=str, ensure_ascii=False, indent=1))
+    else:
+        table = Table(*names, show_lines=False)
+        for row in rows:
+            table.add_row(*(_cell(value, max_width) for value in row))
+        out.print(table)
+        out.print(f"[dim]{len(rows)} row(s)[/dim]")
+
+
+def _cell(value, width: int) -> str:
+    text = "NULL" if value is None else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def main() -> None:
+    """Entry point of the `newsroom` console script."""
+    app()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2 @@
+insert into rejects by name
+select * from read_parquet($files)

@@ -1,0 +1,125 @@
+"""Typed records passed between stages, and the Arrow schemas they are written with.
+
+The Arrow schemas here and the DuckDB DDL in `sql/schema/` describe the same tables;
+`tests/integration/test_schema.py` fails when the two drift apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyarrow as pa
+
+# Bump when a change to cleaning or extraction changes the rows it produces.
+EXTRACTOR_REVISION = "1"
+
+
+class Rejected(Exception):
+    """An input that cannot become an article: recorded in `rejects`, never fatal."""
+
+    def __init__(self, stage: str, reason: str, detail: str = "") -> None:
+        super().__init__(f"{stage}/{reason}: {detail}")
+        self.stage = stage
+        self.reason = reason
+        self.detail = detail[:500]
+
+
+@dataclass(frozen=True)
+class InputItem:
+    """One input to the pipeline, before it is read: a file today, a URL or record later."""
+
+    source: str  # where it came from, as stored in every row derived from it
+    location: str  # how to read it (a file path)
+    kind: str  # "html", "text" or "unsupported"
+    compressed: bool = False
+
+
+@dataclass
+class CleanedPage:
+    """What cleaning produced from one input: main text plus metadata."""
+
+    title: str | None
+    text: str
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    description: str | None = None
+    url: str | None = None
+
+
+def input_id(data: bytes) -> str:
+    """Stable id of an input's content: the same bytes always give the same id."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def content_hash(text: str) -> str:
+    """Hash of the cleaned text with whitespace folded, for exact-duplicate detection."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:32]
+
+
+ARTICLES_SCHEMA = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("title", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("published_at", pa.timestamp("us")),
+        ("language", pa.string()),
+        ("site_name", pa.string()),
+        ("description", pa.string()),
+        ("text", pa.string()),
+        ("word_count", pa.int32()),
+        ("content_hash", pa.string()),
+        ("input_kind", pa.string()),
+        ("run_id", pa.string()),
+        ("ingested_at", pa.timestamp("us")),
+        ("extractor_version", pa.string()),
+    ]
+)
+
+REJECTS_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("source", pa.string()),
+        ("input_id", pa.string()),
+        ("stage", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("rejected_at", pa.timestamp("us")),
+        ("extractor_version", pa.string()),
+    ]
+)
+
+RUNS_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("started_at", pa.timestamp("us")),
+        ("finished_at", pa.timestamp("us")),
+        ("status", pa.string()),
+        ("inputs", pa.int64()),
+        ("loaded", pa.int64()),
+        ("rejected", pa.int64()),
+        ("skipped", pa.int64()),
+        ("deferred", pa.int64()),
+        ("rejected_by_reason", pa.string()),
+        ("skipped_by_reason", pa.string()),
+        ("arguments", pa.string()),
+        ("versions", pa.string()),
+        ("extractor_version", pa.string()),
+        ("flow_run_id", pa.string()),
+        ("message", pa.string()),
+    ]
+)
+
+
+def _extractor_version() -> str:
+    from importlib.metadata import version
+
+    return f"newsroom-{EXTRACTOR_REVISION}+trafilatura-{version('trafilatura')}"
+
+
+EXTRACTOR_VERSION = _extractor_version()

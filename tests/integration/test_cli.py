@@ -1,0 +1,82 @@
+"""The `newsroom` command as a first-time user runs it: a fresh Prefect home, no server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+NEWSROOM = [sys.executable, "-m", "flows.cli"]
+SCARY = ("Traceback", "ERROR", "WARNING", "Exception", "CancelledError")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSROOM_"))}
+    clean["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    clean["COLUMNS"] = "200"
+    return clean
+
+
+def newsroom(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([*NEWSROOM, *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def assert_quiet(result: subprocess.CompletedProcess) -> None:
+    output = result.stdout + result.stderr
+    for word in SCARY:
+        assert word not in output, output
+
+
+def test_run_twice_is_clean_and_idempotent(inputs, tmp_path, env):
+    warehouse = tmp_path / "wh"
+    first = newsroom("run", str(inputs), "--warehouse", str(warehouse), env=env)
+    assert first.returncode == 0, first.stderr
+    assert_quiet(first)
+    assert "loaded" in first.stdout and "│ inputs    │" in first.stdout
+    assert "newsroom sql" in first.stdout
+    second = newsroom("run", str(inputs), "--warehouse", str(warehouse), env=env)
+    assert second.returncode == 0, second.stderr
+    assert_quiet(second)
+    assert "unchanged 3" in second.stdout
+
+    rows = newsroom("sql", "select title, language from articles order by title", "--warehouse", str(warehouse), "-f", "json", env=env)
+    assert rows.returncode == 0, rows.stderr
+    assert json.loads(rows.stdout) == [
+        {"title": "Gemeinderat beschließt neue Fährverbindung", "language": "de"},
+        {"title": "NATO is One Step Away from Sending Troops to Ukraine", "language": "en"},
+        {"title": "Port of Kestrel Bay to close night shifts after budget vote", "language": "en"},
+    ]
+
+
+def test_missing_source_is_one_clear_sentence(tmp_path, env):
+    result = newsroom("run", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "wh"), env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"Source not found: {tmp_path / 'nope'}"
+    assert_quiet(result)
+
+
+def test_bad_sql_is_one_clear_sentence(inputs, tmp_path, env):
+    warehouse = tmp_path / "wh"
+    missing = newsroom("sql", "select 1", "--warehouse", str(warehouse), env=env)
+    assert missing.returncode == 1 and "run `newsroom run` first" in missing.stderr
+    import duckdb
+
+    warehouse.mkdir()
+    duckdb.connect(str(warehouse / "news.duckdb")).close()
+    bad = newsroom("sql", "select nonsense from nowhere", "--warehouse", str(warehouse), env=env)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("Query failed:") and len(bad.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in bad.stderr
+
+
+def test_help_lists_the_commands(env):
+    result = newsroom("--help", env=env)
+    assert result.returncode == 0
+    assert "run" in result.stdout and "sql" in result.stdout
+    run_help = newsroom("run", "--help", env=env)
+    assert "--warehouse" in run_help.stdout and "--batch-size" in run_help.stdout

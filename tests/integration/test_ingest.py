@@ -1,0 +1,168 @@
+"""The real `ingest` flow against a real Prefect API, a real DuckDB file and real Parquet."""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import random
+import shutil
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest
+from tests.conftest import DATA, SEED
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def run(sources, warehouse, **kwargs):
+    state = ingest(sources=[str(s) for s in sources], warehouse=str(warehouse), return_state=True, **kwargs)
+    assert state.is_completed(), state.message
+    report = state.result()
+    assert report.counts.balanced()
+    return report
+
+
+def query(warehouse, sql, params=None):
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
+        return con.execute(sql, params or {}).fetchall()
+
+
+def test_seed_article_end_to_end(inputs, warehouse):
+    report = run([inputs], warehouse)
+    assert (report.counts.inputs, report.counts.loaded, report.counts.rejected) == (3, 3, 0)
+    [(title, language, text, words, source, authors, run_id, version)] = query(
+        warehouse,
+        "select title, language, text, word_count, source, authors, run_id, extractor_version "
+        "from articles where input_kind = 'text'",
+    )
+    assert title == "NATO is One Step Away from Sending Troops to Ukraine"
+    assert language == "en"
+    assert text.startswith("General Charles Q. Brown Jr.")
+    assert text.endswith("asked him to stop.")
+    assert words == len(text.split()) > 350
+    assert source.endswith(SEED.name) and authors == []
+    assert run_id == report.run_id and version.startswith("newsroom-")
+    [(status, n_inputs, loaded, rejected, skipped, deferred, arguments)] = query(
+        warehouse, "select status, inputs, loaded, rejected, skipped, deferred, arguments from runs"
+    )
+    assert (status, n_inputs, loaded, rejected, skipped, deferred) == ("completed", 3, 3, 0, 0, 0)
+    assert json.loads(arguments)["sources"] == [str(inputs)]
+
+
+def test_html_metadata_reaches_the_warehouse(inputs, warehouse):
+    run([inputs], warehouse)
+    [(url, authors, published, site, language, description)] = query(
+        warehouse,
+        "select url, authors, published_at, site_name, language, description from articles where title like 'Port of%'",
+    )
+    assert url == "https://coastal-ledger.example/news/2024/03/14/port-night-shifts"
+    assert authors == ["Maria Okafor"]
+    assert str(published) == "2024-03-14 00:00:00"
+    assert (site, language) == ("The Coastal Ledger", "en")
+    assert description.startswith("City council votes")
+
+
+def test_rerun_adds_nothing_and_reports_skipped(inputs, warehouse):
+    (inputs / "empty.html").write_bytes(b"")
+    first = run([inputs], warehouse)
+    before = query(warehouse, "select article_id, run_id, ingested_at from articles order by 1")
+    second = run([inputs], warehouse)
+    assert (second.counts.loaded, second.counts.rejected, second.counts.skipped) == (0, 0, 4)
+    assert second.counts.skipped_by_reason == {"unchanged": 4}
+    assert query(warehouse, "select article_id, run_id, ingested_at from articles order by 1") == before
+    assert query(warehouse, "select count(*) from rejects") == [(1,)]
+    assert query(warehouse, "select run_id, skipped from runs order by started_at") == [(first.run_id, 0), (second.run_id, 4)]
+
+
+def test_changed_file_replaces_its_article_and_keeps_the_rest(inputs, warehouse):
+    run([inputs], warehouse)
+    before = dict(query(warehouse, "select source, article_id from articles"))
+    page = inputs / "harbour_article.html"
+    page.write_text(page.read_text().replace("seven to two", "eight to one"))
+    report = run([inputs], warehouse)
+    assert (report.counts.loaded, report.counts.skipped, report.replaced) == (1, 2, 1)
+    after = dict(query(warehouse, "select source, article_id from articles"))
+    assert after.keys() == before.keys()
+    changed = [s for s in after if after[s] != before[s]]
+    assert changed == [str(page)]
+    [(text,)] = query(warehouse, "select text from articles where source = $s", {"s": str(page)})
+    assert "eight to one" in text and "seven to two" not in text
+
+
+def test_bad_inputs_are_rejected_with_reasons_and_never_stop_the_run(inputs, warehouse):
+    (inputs / "empty.html").write_bytes(b"")
+    (inputs / "junk.html").write_bytes(random.Random(1).randbytes(20000))
+    (inputs / "scan.html").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n")
+    (inputs / "nav_only.html").write_text("<html><body><nav><a href='/'>Home</a> <a href='/x'>News</a></nav></body></html>")
+    packed = gzip.compress((DATA / "harbour_article.html").read_bytes())
+    (inputs / "broken.html.gz").write_bytes(packed[: len(packed) // 2])
+    (inputs / "title_only.txt").write_text("A headline and nothing else\n")
+    (inputs / "notes.docx").write_bytes(b"PK\x03\x04")
+    text = (DATA / "wahl_artikel.html").read_text(encoding="utf-8")
+    (inputs / "cp1252.html").write_bytes(text.replace("Gemeinderat", "Stadtrat").encode("cp1252"))
+    seed = SEED.read_text(encoding="utf-8")
+    (inputs / "seed_utf16.txt").write_bytes(codecs.BOM_UTF16_LE + seed.replace("NATO", "Nato").encode("utf-16-le"))
+    (inputs / "seed_latin1.txt").write_bytes(seed.replace("“", '"').replace("”", '"').replace("’", "'").encode("latin-1", "replace"))
+    (inputs / "malformed.html").write_text("<html><body><article><h1>Storm<p>" + "The harbour reopened after the storm, the council said. " * 5 + "</div></table>")
+
+    report = run([inputs, inputs / "notes.docx"], warehouse)
+
+    reasons = dict(query(warehouse, "select source, reason from rejects"))
+    expected = {
+        "empty.html": "empty",
+        "junk.html": "binary",
+        "scan.html": "binary",
+        "nav_only.html": "too_short",
+        "broken.html.gz": "corrupt_gzip",
+        "title_only.txt": "too_short",
+        "notes.docx": "unsupported_type",
+    }
+    assert {path.rsplit("/", 1)[1]: reason for path, reason in reasons.items()} == expected
+    assert report.counts.rejected == 7 and report.counts.loaded == 7
+    titles = {row[0] for row in query(warehouse, "select title from articles")}
+    assert "Stadtrat beschließt neue Fährverbindung" in titles
+    assert "Nato is One Step Away from Sending Troops to Ukraine" in titles
+    assert query(warehouse, "select count(*) from articles where text like '%harbour reopened after the storm%'") == [(1,)]
+    [(rejected, by_reason)] = query(warehouse, "select rejected, rejected_by_reason from runs")
+    assert rejected == 7 and json.loads(by_reason) == {
+        "binary": 2, "corrupt_gzip": 1, "empty": 1, "too_short": 2, "unsupported_type": 1
+    }
+    # a second run rejects nothing again: same inputs, nothing changes
+    again = run([inputs, inputs / "notes.docx"], warehouse)
+    assert (again.counts.skipped, again.counts.rejected) == (14, 0)
+    assert query(warehouse, "select count(*) from rejects") == [(7,)]
+
+
+def test_same_content_under_two_names_is_loaded_once(inputs, warehouse):
+    shutil.copy(inputs / SEED.name, inputs / "copy_of_seed.txt")
+    report = run([inputs], warehouse)
+    assert (report.counts.loaded, report.counts.skipped_by_reason) == (3, {"duplicate": 1})
+    assert query(warehouse, "select count(*), count(distinct article_id) from articles") == [(3, 3)]
+
+
+def test_parquet_history_matches_the_database(inputs, warehouse):
+    run([inputs], warehouse, batch_size=1)
+    (inputs / "extra.txt").write_text("Second headline\n\n" + "A body that is long enough to be kept as an article. " * 3)
+    run([inputs], warehouse, batch_size=1)
+    articles = warehouse / "parquet" / "articles"
+    assert len(list(articles.glob("run_id=*/part-*.parquet"))) == 4
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
+        parquet = con.execute(
+            "select article_id, run_id from read_parquet($glob, hive_partitioning = true) order by 1",
+            {"glob": str(articles / "**" / "*.parquet")},
+        ).fetchall()
+        table = con.execute("select article_id, run_id from articles order by 1").fetchall()
+        runs = con.execute(
+            "select count(*) from read_parquet($glob)", {"glob": str(warehouse / "parquet" / "runs" / "**" / "*.parquet")}
+        ).fetchone()
+    assert parquet == table and runs == (2,)
+    assert not list((warehouse / "staging").iterdir())
+
+
+def test_missing_source_fails_the_run_with_one_sentence(tmp_path, warehouse):
+    state = ingest(sources=[str(tmp_path / "nope")], warehouse=str(warehouse), return_state=True)
+    assert state.is_failed()
+    assert state.message == f"Source not found: {tmp_path / 'nope'}"

@@ -1,0 +1,105 @@
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tasks.clean import clean_page, detect_language, parse_published
+from tasks.records import Rejected
+
+DATA = Path(__file__).parent.parent / "data"
+SEED = next((Path(__file__).parent.parent.parent / "seeds").glob("*.txt"))
+
+
+def test_seed_text_article():
+    page = clean_page(SEED.read_bytes(), "text")
+    assert page.title == "NATO is One Step Away from Sending Troops to Ukraine"
+    assert page.language == "en"
+    assert page.text.startswith("General Charles Q. Brown Jr., chairman of the Joint Chiefs")
+    assert page.text.endswith("even after some senior US diplomats asked him to stop.")
+    # every paragraph of the body is kept, one per line
+    assert len(page.text.split("\n")) == 7
+    assert "“We’ll get there eventually, over time.”" in page.text
+
+
+@pytest.mark.parametrize("codec", ["cp1252", "latin-1", "utf-16"])
+def test_text_article_in_legacy_encodings(codec):
+    text = "Café owners protest\n\nThe owners of the Café Zürich said the new rules were “unfair”. " * 1
+    data = text.replace("“", '"').replace("”", '"').encode(codec) if codec == "latin-1" else text.encode(codec)
+    page = clean_page(data, "text")
+    assert page.title == "Café owners protest"
+    assert "Café Zürich" in page.text
+
+
+def test_html_article_metadata_and_main_text():
+    page = clean_page((DATA / "harbour_article.html").read_bytes(), "html")
+    assert page.title == "Port of Kestrel Bay to close night shifts after budget vote"
+    assert page.authors == ["Maria Okafor"]
+    assert page.published_at == datetime(2024, 3, 14)
+    assert page.language == "en"
+    assert page.site_name == "The Coastal Ledger"
+    assert page.url == "https://coastal-ledger.example/news/2024/03/14/port-night-shifts"
+    assert page.description.startswith("City council votes 7-2")
+    assert page.text.startswith("The city council of Kestrel Bay voted seven to two")
+    assert "“We will be asking now.”" in page.text
+    for boilerplate in ("Subscribe", "Most read", "All rights reserved", "Cookie settings", "Breaking: traffic"):
+        assert boilerplate not in page.text
+
+
+def test_html_article_with_lying_charset():
+    data = (DATA / "wahl_artikel.html").read_text(encoding="utf-8").encode("cp1252")
+    page = clean_page(data, "html")
+    assert page.title == "Gemeinderat beschließt neue Fährverbindung"
+    assert page.language == "de"
+    assert page.authors == ["Jürgen Weiß"]
+    assert "„wichtigen Schritt für die Inselbewohner“" in page.text
+
+
+@pytest.mark.parametrize(
+    "html,reason",
+    [
+        ("<html><body><nav><a href='/'>Home</a></nav></body></html>", "too_short"),
+        ("<html><body><p>Too short.</p></body></html>", "too_short"),
+        ("<html><head><meta http-equiv='refresh' content='0; url=/x'></head><body></body></html>", "no_article"),
+        ("<html><body><!-- never closed <p>hidden text that is all comment</p>", "no_article"),
+        ("<div>" * 100_000 + "<p>deep</p>", "no_article"),
+    ],
+)
+def test_pages_without_an_article_are_rejected(html, reason):
+    with pytest.raises(Rejected) as caught:
+        clean_page(html.encode(), "html")
+    assert caught.value.reason == reason
+
+
+def test_text_with_only_a_title_is_rejected():
+    with pytest.raises(Rejected) as caught:
+        clean_page(b"Just a headline\n", "text")
+    assert caught.value.reason == "too_short"
+
+
+def test_malformed_html_still_extracts():
+    body = "<p>The harbour reopened on Monday after the storm, officials said in a statement." * 3
+    page = clean_page(f"<html><body><div><article><h1>Storm<b><i>{body}</div></table></span>".encode(), "html")
+    assert "harbour reopened on Monday" in page.text
+
+
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2024-03-14", datetime(2024, 3, 14)),
+        ("2024-03-14T10:00:00+02:00", datetime(2024, 3, 14, 8)),
+        ("0001-01-01", None),
+        ("9999-12-31", None),
+        ("2024-02-30", None),
+        ("yesterday", None),
+        (None, None),
+    ],
+)
+def test_parse_published_drops_absurd_dates(value, expected):
+    assert parse_published(value, now=datetime(2026, 1, 1)) == expected
+
+
+def test_detect_language():
+    english = "The city council voted on Wednesday to close the harbour at night. " * 5
+    assert detect_language(english) == "en"
+    assert detect_language("Kurz.", declared="DE") == "de"
+    assert detect_language("", declared=None) is None
