@@ -35,7 +35,7 @@ from tasks.load import (
     staging_dir,
     write_parquet,
 )
-from tasks.read import read_input
+from tasks.read import InputReader, scan_inputs
 from tasks.records import (
     ARTICLES_SCHEMA,
     EXTRACTOR_VERSION,
@@ -57,6 +57,16 @@ class PlannedInput:
 
     item: InputItem
     input_id: str
+
+
+@dataclass
+class Plan:
+    """What planning decided: the inputs to clean, and the outcome of all the others."""
+
+    inputs: int
+    todo: list[PlannedInput]
+    skipped_by_reason: dict[str, int]
+    rejected_by_reason: dict[str, int]
 
 
 @dataclass
@@ -126,56 +136,42 @@ def article_row(item: InputItem, id_: str, page: CleanedPage, run_id: str, at: d
         "word_count": len(page.text.split()),
         "content_hash": content_hash(page.text),
         "input_kind": item.kind,
+        "fetched_at": item.fetched_at,
         "run_id": run_id,
         "ingested_at": at,
         "extractor_version": EXTRACTOR_VERSION,
     }
 
 
-def _raw_file_id(path: str) -> str | None:
-    """Id of a file's on-disk bytes, for inputs rejected before their content was read."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()[:32]
-
-
 @task(name="plan-inputs", cache_policy=NO_CACHE)
-def plan(
-    items: list[InputItem], settings: Settings, run_id: str, started: datetime
-) -> tuple[list[PlannedInput], dict[str, int], dict[str, int]]:
-    """Fingerprint every input and drop those already done; stage read-time rejects.
+def plan(items: list[InputItem], settings: Settings, run_id: str, started: datetime) -> Plan:
+    """Fingerprint every input (WARC files: every record) and drop those already done.
 
-    Returns the inputs to process, the skipped count by reason and the rejected count by reason.
+    Rejects found while reading are staged here; the rest is left to the batches.
     """
-    candidates, read_rejects = [], {}
     sink = progress()
     sink.phase("Scanning", len(items))
-    for item in items:
-        try:
-            candidates.append((item, input_id(read_input(item, settings.max_input_bytes))))
-        except Rejected as rejected:
-            raw_id = _raw_file_id(item.location)
-            candidates.append((item, raw_id))
-            read_rejects[(item.source, raw_id)] = rejected
-        sink.advance()
+    scanned, previous = [], None
+    for entry in scan_inputs(items, settings.max_input_bytes):
+        scanned.append(entry)
+        if entry.item.location != previous:  # progress counts files, not WARC records
+            sink.advance()
+            previous = entry.item.location
+    candidates = [(s.item, s.input_id) for s in scanned if s.skip_reason is None]
     table = pa.table(
         {"source": [i.source for i, _ in candidates], "input_id": [d for _, d in candidates]},
         schema=pa.schema([("source", pa.string()), ("input_id", pa.string())]),
     )
     with connect(settings.database_path) as con:
         decisions = plan_inputs(con, table)
-    skipped: Counter[str] = Counter()
+    skipped: Counter[str] = Counter(s.skip_reason for s in scanned if s.skip_reason is not None)
     seen: set[str] = set()
     todo: list[PlannedInput] = []
     rejects: list[dict] = []
-    for item, id_ in candidates:
+    for entry in scanned:
+        if entry.skip_reason is not None:
+            continue
+        item, id_ = entry.item, entry.input_id
         decision = decisions.get((item.source, id_), "new")
         if decision == "new" and id_ is not None and id_ in seen:
             decision = "duplicate"
@@ -184,13 +180,13 @@ def plan(
             continue
         if id_ is not None:
             seen.add(id_)
-        if (item.source, id_) in read_rejects:
-            rejects.append(reject_row(item.source, id_, read_rejects[(item.source, id_)], run_id, started))
+        if entry.rejected is not None:
+            rejects.append(reject_row(item.source, id_, entry.rejected, run_id, started))
         else:
             todo.append(PlannedInput(item, id_))
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, staging_dir(settings.warehouse, run_id) / "rejects" / "part-00000.parquet")
-    return todo, dict(skipped), dict(Counter(r["reason"] for r in rejects))
+    return Plan(len(scanned), todo, dict(skipped), dict(Counter(r["reason"] for r in rejects)))
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
@@ -202,28 +198,31 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     articles, rejects = [], []
     deferred = 0
     sink = progress()
-    for planned in batch:
-        item = planned.item
-        try:
-            data = read_input(item, settings.max_input_bytes)
-            if input_id(data) != planned.input_id:
-                # Changed between planning and cleaning: the next run sees a settled file.
-                deferred += 1
-                continue
-            page = clean_page(
-                data,
-                item.kind,
-                min_chars=settings.min_text_chars,
-                language_min_chars=settings.language_min_chars,
-            )
-            articles.append(article_row(item, planned.input_id, page, run_id, started))
-        except Rejected as rejected:
-            rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
-        except Exception as exc:  # a page that breaks the extractor must not break the run
-            rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
-            rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
-        finally:
-            sink.advance()
+    with InputReader(settings.max_input_bytes) as reader:
+        for planned in batch:
+            item = planned.item
+            try:
+                data, charset = reader.read(item)
+                if input_id(data) != planned.input_id:
+                    # Changed between planning and cleaning: the next run sees a settled file.
+                    deferred += 1
+                    continue
+                page = clean_page(
+                    data,
+                    item.kind,
+                    url=item.url,
+                    charset=charset,
+                    min_chars=settings.min_text_chars,
+                    language_min_chars=settings.language_min_chars,
+                )
+                articles.append(article_row(item, planned.input_id, page, run_id, started))
+            except Rejected as rejected:
+                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
+            except Exception as exc:  # a page that breaks the extractor must not break the run
+                rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
+                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
+            finally:
+                sink.advance()
     folder = staging_dir(settings.warehouse, run_id)
     if articles:
         write_parquet(articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
@@ -318,11 +317,11 @@ def ingest(
                     "flow_run_id": report.flow_run_id,
                 },
             )
-        counts = RunCounts(inputs=len(items))
-        todo, skipped, plan_rejects = plan(items, settings, run_id, started)
-        counts.skipped_by_reason = skipped
-        counts.skipped = sum(skipped.values())
-        rejected_by_reason = Counter(plan_rejects)
+        planned = plan(items, settings, run_id, started)
+        todo = planned.todo
+        counts = RunCounts(inputs=planned.inputs, skipped_by_reason=planned.skipped_by_reason)
+        counts.skipped = sum(planned.skipped_by_reason.values())
+        rejected_by_reason = Counter(planned.rejected_by_reason)
         progress().phase("Cleaning", len(todo))
         batches = _batches(todo, settings.batch_size)
         futures = [clean_batch.submit(batch, n + 1, settings, run_id, started) for n, batch in enumerate(batches)]

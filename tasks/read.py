@@ -1,11 +1,19 @@
-"""Read local inputs into bytes, with hard limits: gzip is decompressed with an output cap."""
+"""Read inputs into bytes, with hard limits: local files (gzip capped) and WARC records.
+
+`scan_inputs` walks the inputs once to fingerprint them (a WARC file becomes one input per
+record); `InputReader` reads single inputs again later, in batches.
+"""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 
-from tasks.records import InputItem, Rejected
+from tasks.records import InputItem, Rejected, input_id
+from tasks.warc import WarcEntry, WarcRecordReader, iter_warc, seekable
 
 GZIP_MAGIC = b"\x1f\x8b"
 
@@ -17,15 +25,17 @@ def _read_capped(stream, limit: int, what: str) -> bytes:
     return data
 
 
-def read_input(item: InputItem, max_bytes: int) -> bytes:
-    """Return the content of a local input (gunzipped when it is gzip), or raise Rejected.
+def read_file(item: InputItem, max_bytes: int) -> bytes:
+    """Return the content of a local file (gunzipped when it is gzip), or raise Rejected.
 
     Only one gzip layer is opened: a `.gz` whose content is gzip again is rejected as
     binary later, so nested bombs cost nothing. A `.gz` file that is not gzip is read
     as it is (the name lied, the content decides).
     """
     if item.kind == "unsupported":
-        raise Rejected("read", "unsupported_type", "not an .html, .htm, .xhtml or .txt file (optionally .gz)")
+        raise Rejected(
+            "read", "unsupported_type", "not an .html, .htm, .xhtml, .txt (optionally .gz) or .warc(.gz) file"
+        )
     try:
         with open(item.location, "rb") as raw:
             if raw.read(2) == GZIP_MAGIC:
@@ -38,3 +48,116 @@ def read_input(item: InputItem, max_bytes: int) -> bytes:
         raise Rejected("read", "corrupt_gzip", f"gzip data is damaged: {exc or 'truncated'}") from None
     except OSError as exc:
         raise Rejected("read", "unreadable", exc.strerror or str(exc)) from None
+
+
+def file_id(path: str) -> str | None:
+    """Id of a file's on-disk bytes, for inputs rejected before their content was read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()[:32]
+
+
+@dataclass
+class ScannedInput:
+    """An input after its first read: its id, and why it is rejected or skipped, if it is."""
+
+    item: InputItem
+    input_id: str | None
+    rejected: Rejected | None = None
+    skip_reason: str | None = None  # e.g. "warc_request", "not_html": nothing to extract
+
+
+def record_source(path: str, entry: WarcEntry) -> str:
+    """The `source` of a WARC record: the file and the record's offset (or index)."""
+    return f"{path}#offset={entry.offset}" if entry.offset is not None else f"{path}#record={entry.index}"
+
+
+def _skip_reason(entry: WarcEntry) -> str:
+    if entry.record_type in ("response", "resource"):
+        if entry.status is not None and not 200 <= entry.status < 300:
+            return "http_status"
+        return "not_html"
+    return f"warc_{entry.record_type}"
+
+
+def _scan_warc(item: InputItem, max_bytes: int) -> Iterator[ScannedInput]:
+    entries: list[tuple[InputItem, WarcEntry, str | None]] = []
+    offsets: list[int] = []
+    try:
+        for entry in iter_warc(item.location, max_bytes):
+            offsets.append(entry.offset)
+            record = replace(
+                item,
+                source=record_source(item.location, entry),
+                kind="html",
+                record_index=entry.index,
+                record_offset=entry.offset,
+                url=entry.url,
+                fetched_at=entry.date,
+            )
+            payload_id = input_id(entry.payload) if entry.payload is not None else None
+            entries.append((record, entry, payload_id))
+        damage = None
+    except Rejected as rejected:
+        damage = rejected
+    can_seek = seekable(offsets)
+    whole_file_id = file_id(item.location) if damage or any(e.problem for _, e, _ in entries) else None
+    for record, entry, payload_id in entries:
+        if not can_seek:
+            record = replace(record, source=f"{item.location}#record={entry.index}", record_offset=None)
+        if entry.problem is not None:
+            yield ScannedInput(record, payload_id or f"{whole_file_id}:{entry.index}", rejected=entry.problem)
+        elif entry.payload is None:
+            yield ScannedInput(record, None, skip_reason=_skip_reason(entry))
+        else:
+            yield ScannedInput(record, payload_id)
+    if damage is not None:
+        # What follows the damage cannot be read: one reject stands for it, keyed by the
+        # file's bytes so that re-running the same damaged file adds nothing.
+        suffix = f"#after-record={len(entries) - 1}" if entries else ""
+        yield ScannedInput(replace(item, source=item.location + suffix), whole_file_id, rejected=damage)
+
+
+def scan_inputs(items: Iterable[InputItem], max_bytes: int) -> Iterator[ScannedInput]:
+    """Read every input once and fingerprint it; WARC files expand into their records.
+
+    Memory stays flat: each page is hashed and dropped; only ids and positions are kept.
+    """
+    for item in items:
+        if item.kind == "warc":
+            yield from _scan_warc(item, max_bytes)
+            continue
+        try:
+            yield ScannedInput(item, input_id(read_file(item, max_bytes)))
+        except Rejected as rejected:
+            yield ScannedInput(item, file_id(item.location), rejected=rejected)
+
+
+class InputReader:
+    """Reads single inputs again (files, WARC records) for a batch; use as a context manager."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._warc = WarcRecordReader(max_bytes)
+
+    def read(self, item: InputItem) -> tuple[bytes, str | None]:
+        """The input's bytes and the charset its transport declared (HTTP), or raise Rejected."""
+        if item.record_index is None:
+            return read_file(item, self.max_bytes), None
+        entry = self._warc.read(item.location, item.record_offset, item.record_index)
+        if entry.problem is not None:
+            raise entry.problem
+        if entry.payload is None:
+            raise Rejected("read", "corrupt_archive", "the record is no longer a page")
+        return entry.payload, entry.charset
+
+    def __enter__(self) -> InputReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._warc.__exit__(*exc)

@@ -28,12 +28,16 @@ class Rejected(Exception):
 
 @dataclass(frozen=True)
 class InputItem:
-    """One input to the pipeline, before it is read: a file today, a URL or record later."""
+    """One input to the pipeline, before it is read: a file, or one record of a WARC file."""
 
     source: str  # where it came from, as stored in every row derived from it
-    location: str  # how to read it (a file path)
-    kind: str  # "html", "text" or "unsupported"
+    location: str  # the file to read
+    kind: str  # "html", "text", "warc" (a whole archive, before expansion) or "unsupported"
     compressed: bool = False
+    record_index: int | None = None  # for a WARC record: its position in the file
+    record_offset: int | None = None  # for a WARC record: its byte offset (None: not seekable)
+    url: str | None = None  # for a WARC record: its target URI
+    fetched_at: datetime | None = None  # for a WARC record: its WARC-Date (UTC)
 
 
 @dataclass
@@ -75,6 +79,7 @@ ARTICLES_SCHEMA = pa.schema(
         ("word_count", pa.int32()),
         ("content_hash", pa.string()),
         ("input_kind", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
         ("run_id", pa.string()),
         ("ingested_at", pa.timestamp("us")),
         ("extractor_version", pa.string()),

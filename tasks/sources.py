@@ -1,4 +1,4 @@
-"""Expand what the user named (files, folders) into input items. Nothing is read here."""
+"""Expand what the user named (files, folders, WARC archives) into input items. Nothing is read here."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from tasks.records import InputItem
 
 # Suffix (after an optional .gz) -> kind of input.
-SUPPORTED_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text"}
+SUPPORTED_SUFFIXES = {".html": "html", ".htm": "html", ".xhtml": "html", ".txt": "text", ".warc": "warc"}
 
 
 class SourceNotFound(Exception):
@@ -32,6 +32,7 @@ def _is_hidden(path: Path, root: Path) -> bool:
 def expand_sources(paths: Iterable[str | Path]) -> list[InputItem]:
     """Turn files and folders into input items, folders recursed for supported files.
 
+    A WARC file stands for all its records; they are listed when the file is read.
     A file named explicitly is always an input (an unsupported one is rejected later, with
     a reason); inside folders only supported files are taken and hidden entries are ignored.
     The result is sorted and free of repeats, so the same sources always give the same order.

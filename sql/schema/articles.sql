@@ -15,6 +15,7 @@ create table if not exists articles (
     word_count        integer not null,
     content_hash      varchar not null,     -- hash of text with whitespace folded
     input_kind        varchar not null,     -- html | text
+    fetched_at        timestamp,            -- UTC; when a crawler fetched the page (WARC-Date)
     run_id            varchar not null,
     ingested_at       timestamp not null,   -- UTC
     extractor_version varchar not null

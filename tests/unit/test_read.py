@@ -3,7 +3,7 @@ import zlib
 
 import pytest
 
-from tasks.read import read_input
+from tasks.read import read_file as read_input
 from tasks.records import Rejected
 from tasks.sources import classify_path
 
