@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -72,9 +74,9 @@ def run(
     ],
     warehouse: Annotated[
         Path | None,
-        typer.Option(help="Warehouse folder [default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
+        typer.Option(help="Warehouse folder \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
     ] = None,
-    batch_size: Annotated[int | None, typer.Option(min=1, help="Pages per Prefect task [default: 100]", show_default=False)] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Pages per Prefect task \\[default: 100]", show_default=False)] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Ingest articles into the warehouse and print a summary.
@@ -86,20 +88,98 @@ def run(
     if missing:
         err.print(f"[red]Source not found:[/red] {', '.join(missing)}")
         raise typer.Exit(1)
+    report = _run_flow("flows.ingest:ingest", verbose, sources=[str(s) for s in sources], warehouse=_str(warehouse), batch_size=batch_size)
+    database = _database(warehouse)
+    out.print(_summary(report, database))
+    out.print("\nAsk the warehouse, for example:")
+    command = _self_command()
+    for query in EXAMPLE_QUERIES:
+        out.print(f'  {command} sql "{query}"', highlight=False, soft_wrap=True)
+
+
+@app.command()
+def reprocess(
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(help="Warehouse folder \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(help="Only articles ingested at or after this UTC time (YYYY-MM-DD[THH:MM:SS]).", show_default=False),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(help="Only articles whose source matches this pattern (* is a wildcard).", show_default=False),
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Pages per Prefect task \\[default: 100]", show_default=False)] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+) -> None:
+    """Re-extract stored articles from their raw inputs (files, WARC records) without fetching.
+
+    Articles whose fields change are replaced, and every changed field is recorded in the
+    [bold]article_changes[/bold] table with its old and new value.
+    """
+    report = _run_flow("flows.reprocess:reprocess", verbose, warehouse=_str(warehouse), since=since, source=source, batch_size=batch_size)
+    database = _database(warehouse)
+    counts = report.counts
+    table = Table(title=f"Reprocess run {report.run_id}", show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    table.add_column(style="dim")
+    table.add_row("articles", str(counts.inputs), "")
+    table.add_row("changed", str(counts.loaded), f"{report.replaced} field changes in article_changes")
+    table.add_row("unchanged", str(counts.skipped_by_reason.get("unchanged", 0)), "")
+    other = {k: v for k, v in counts.skipped_by_reason.items() if k != "unchanged"}
+    if other:
+        table.add_row("not re-extracted", str(sum(other.values())), ", ".join(f"{k} {v}" for k, v in sorted(other.items())))
+    if counts.rejected:
+        table.add_row("rejected now", str(counts.rejected), ", ".join(f"{k} {v}" for k, v in sorted(counts.rejected_by_reason.items())))
+    table.add_row("elapsed", f"{report.elapsed_seconds:.1f} s", f"{report.pages_per_second:.1f} articles/s")
+    out.print(table)
+    if report.replaced:
+        query = f"select field, count(*) as n from article_changes where run_id = '{report.run_id}' group by field order by n desc"
+        out.print(f'\nWhat changed: {_self_command()} sql "{query}"', highlight=False, soft_wrap=True)
+    out.print(f"[dim]warehouse: {database}[/dim]")
+
+
+def _str(path: Path | None) -> str | None:
+    return str(path) if path else None
+
+
+def _database(warehouse: Path | None) -> Path:
+    from tasks.settings import Settings
+
+    return Settings(**({"warehouse": warehouse} if warehouse else {})).database_path
+
+
+def _self_command() -> str:
+    """How the user can call this command again: `newsroom` if it is on PATH, else its path."""
+    import shutil
+
+    argv0 = Path(sys.argv[0])
+    if argv0.name == "newsroom" and shutil.which("newsroom") == str(argv0.resolve()):
+        return "newsroom"
+    if argv0.name == "newsroom":
+        return os.path.relpath(argv0)
+    return "newsroom"
+
+
+def _run_flow(flow_path: str, verbose: bool, **parameters):
+    """Run a flow ("module:name") with a progress bar; return its report, or exit with one sentence.
+
+    The flow is imported here, after Prefect's environment defaults are set.
+    """
+    import importlib
+
     configure_prefect(verbose)
-    from flows.ingest import ingest
+    module, name = flow_path.split(":")
+    flow_fn = getattr(importlib.import_module(module), name)
     from flows.progress import report_to
     from flows.runtime import uses_temporary_server, wait_for_task_runs
-    from tasks.settings import Settings
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as bar, report_to(RichProgress(bar)):
-        state = ingest(
-            sources=[str(s) for s in sources],
-            warehouse=str(warehouse) if warehouse else None,
-            batch_size=batch_size,
-            return_state=True,
-        )
+        state = flow_fn(**parameters, return_state=True)
         if state.is_completed():
             report = state.result()
             if uses_temporary_server():
@@ -108,11 +188,7 @@ def run(
     if not state.is_completed():
         err.print(f"[red]Run failed:[/red] {state.message}")
         raise typer.Exit(1)
-    settings = Settings(**({"warehouse": warehouse} if warehouse else {}))
-    out.print(_summary(report, settings.database_path))
-    out.print("\nAsk the warehouse, for example:")
-    for query in EXAMPLE_QUERIES:
-        out.print(f'  newsroom sql "{query}"', highlight=False, soft_wrap=True)
+    return report
 
 
 @app.command()
@@ -120,7 +196,7 @@ def sql(
     query: Annotated[str, typer.Argument(help="The SQL to run (read-only).")],
     warehouse: Annotated[
         Path | None,
-        typer.Option(help="Warehouse folder [default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
+        typer.Option(help="Warehouse folder \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
     ] = None,
     output: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
     max_width: Annotated[int, typer.Option(help="Cut table cells longer than this.")] = 60,

@@ -120,7 +120,9 @@ def reject_row(source: str, input_id_: str | None, rejected: Rejected, run_id: s
     }
 
 
-def article_row(item: InputItem, id_: str, page: CleanedPage, run_id: str, at: datetime) -> dict:
+def article_row(
+    item: InputItem, id_: str, page: CleanedPage, run_id: str, at: datetime, fetched_at: datetime | None = None
+) -> dict:
     """An `articles` row."""
     return {
         "article_id": id_,
@@ -136,7 +138,7 @@ def article_row(item: InputItem, id_: str, page: CleanedPage, run_id: str, at: d
         "word_count": len(page.text.split()),
         "content_hash": content_hash(page.text),
         "input_kind": item.kind,
-        "fetched_at": item.fetched_at,
+        "fetched_at": fetched_at or item.fetched_at,
         "run_id": run_id,
         "ingested_at": at,
         "extractor_version": EXTRACTOR_VERSION,
@@ -202,20 +204,20 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
         for planned in batch:
             item = planned.item
             try:
-                data, charset = reader.read(item)
-                if input_id(data) != planned.input_id:
+                raw = reader.read(item)
+                if input_id(raw.data) != planned.input_id:
                     # Changed between planning and cleaning: the next run sees a settled file.
                     deferred += 1
                     continue
                 page = clean_page(
-                    data,
+                    raw.data,
                     item.kind,
-                    url=item.url,
-                    charset=charset,
+                    url=raw.url or item.url,
+                    charset=raw.charset,
                     min_chars=settings.min_text_chars,
                     language_min_chars=settings.language_min_chars,
                 )
-                articles.append(article_row(item, planned.input_id, page, run_id, started))
+                articles.append(article_row(item, planned.input_id, page, run_id, started, raw.fetched_at))
             except Rejected as rejected:
                 rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
             except Exception as exc:  # a page that breaks the extractor must not break the run
@@ -262,11 +264,31 @@ def load(settings: Settings, run_id: str, counts: RunCounts, staged_articles: in
     return counts, result.replaced
 
 
-def _batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]]:
+def make_batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]]:
+    """Split the inputs to clean into batches of `size` (one Prefect task each)."""
     return [todo[i : i + size] for i in range(0, len(todo), size)]
 
 
-def _fail_run(settings: Settings, run_id: str, message: str) -> None:
+def open_run(settings: Settings, run_id: str, started: datetime, arguments: dict, flow_run_id: str | None) -> None:
+    """Prepare the warehouse (schema, leftovers of crashed runs) and record the run as running."""
+    with connect(settings.database_path) as con:
+        ensure_schema(con)
+        recover_staging(con, settings.warehouse)
+        con.execute(
+            load_sql("load/insert_run.sql"),
+            {
+                "run_id": run_id,
+                "started_at": started,
+                "arguments": json.dumps(arguments | {"settings": settings.model_dump(mode="json")}),
+                "versions": json.dumps(versions()),
+                "extractor_version": EXTRACTOR_VERSION,
+                "flow_run_id": flow_run_id,
+            },
+        )
+
+
+def fail_run(settings: Settings, run_id: str, message: str) -> None:
+    """Record a run that could not proceed (best effort: the warehouse may be the problem)."""
     try:
         with connect(settings.database_path, wait_seconds=5) as con:
             con.execute(
@@ -303,27 +325,14 @@ def ingest(
     except OSError as exc:
         return Failed(message=f"The warehouse folder {settings.warehouse} cannot be written: {exc.strerror}.")
     try:
-        with connect(settings.database_path) as con:
-            ensure_schema(con)
-            recover_staging(con, settings.warehouse)
-            con.execute(
-                load_sql("load/insert_run.sql"),
-                {
-                    "run_id": run_id,
-                    "started_at": started,
-                    "arguments": json.dumps({"sources": list(sources), "settings": settings.model_dump(mode="json")}),
-                    "versions": json.dumps(versions()),
-                    "extractor_version": EXTRACTOR_VERSION,
-                    "flow_run_id": report.flow_run_id,
-                },
-            )
+        open_run(settings, run_id, started, {"command": "run", "sources": list(sources)}, report.flow_run_id)
         planned = plan(items, settings, run_id, started)
         todo = planned.todo
         counts = RunCounts(inputs=planned.inputs, skipped_by_reason=planned.skipped_by_reason)
         counts.skipped = sum(planned.skipped_by_reason.values())
         rejected_by_reason = Counter(planned.rejected_by_reason)
         progress().phase("Cleaning", len(todo))
-        batches = _batches(todo, settings.batch_size)
+        batches = make_batches(todo, settings.batch_size)
         futures = [clean_batch.submit(batch, n + 1, settings, run_id, started) for n, batch in enumerate(batches)]
         for future in as_completed(futures):
             outcome = future.result()
@@ -339,7 +348,7 @@ def ingest(
         report.status = "completed"
         report.task_runs = len(batches) + 2
     except WarehouseError as exc:
-        _fail_run(settings, run_id, str(exc))
+        fail_run(settings, run_id, str(exc))
         return Failed(message=str(exc))
     finally:
         report.elapsed_seconds = time.perf_counter() - clock

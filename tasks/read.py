@@ -11,6 +11,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from tasks.records import InputItem, Rejected, input_id
 from tasks.warc import WarcEntry, WarcRecordReader, iter_warc, seekable
@@ -138,6 +139,16 @@ def scan_inputs(items: Iterable[InputItem], max_bytes: int) -> Iterator[ScannedI
             yield ScannedInput(item, file_id(item.location), rejected=rejected)
 
 
+@dataclass
+class RawInput:
+    """An input's bytes, with what its transport said about them."""
+
+    data: bytes
+    charset: str | None = None  # declared by HTTP (WARC records)
+    url: str | None = None  # the WARC record's target URI
+    fetched_at: datetime | None = None  # the WARC record's date
+
+
 class InputReader:
     """Reads single inputs again (files, WARC records) for a batch; use as a context manager."""
 
@@ -145,16 +156,16 @@ class InputReader:
         self.max_bytes = max_bytes
         self._warc = WarcRecordReader(max_bytes)
 
-    def read(self, item: InputItem) -> tuple[bytes, str | None]:
-        """The input's bytes and the charset its transport declared (HTTP), or raise Rejected."""
-        if item.record_index is None:
-            return read_file(item, self.max_bytes), None
-        entry = self._warc.read(item.location, item.record_offset, item.record_index)
+    def read(self, item: InputItem) -> RawInput:
+        """The input's bytes and what its transport declared, or raise Rejected."""
+        if item.record_index is None and item.record_offset is None:
+            return RawInput(read_file(item, self.max_bytes))
+        entry = self._warc.read(item.location, item.record_offset, item.record_index or 0)
         if entry.problem is not None:
             raise entry.problem
         if entry.payload is None:
             raise Rejected("read", "corrupt_archive", "the record is no longer a page")
-        return entry.payload, entry.charset
+        return RawInput(entry.payload, entry.charset, entry.url, entry.date)
 
     def __enter__(self) -> InputReader:
         return self

@@ -25,9 +25,9 @@ def test_records_are_read_again_by_offset_with_their_http_charset(tmp_path):
     path = write_warc(tmp_path / "news.warc.gz", news_records())
     pages = [s for s in scan(path) if s.skip_reason is None]
     with InputReader(LIMIT) as reader:
-        data, charset = reader.read(pages[1].item)
-    assert charset == "windows-1252"
-    assert "Café Zürich schließt".encode("cp1252") in data
+        raw = reader.read(pages[1].item)
+    assert raw.charset == "windows-1252" and raw.url == "https://news.example/b"
+    assert "Café Zürich schließt".encode("cp1252") in raw.data
 
 
 def test_uncompressed_and_whole_file_gzip_give_the_same_pages(tmp_path):
@@ -38,7 +38,7 @@ def test_uncompressed_and_whole_file_gzip_give_the_same_pages(tmp_path):
     for path in (per_record, plain, whole):
         pages = [s for s in scan(path) if s.skip_reason is None]
         with InputReader(LIMIT) as reader:
-            payloads = [reader.read(p.item)[0] for p in pages]
+            payloads = [reader.read(p.item).data for p in pages]
         ids.append([p.input_id for p in pages])
         assert len(payloads) == 3
     assert ids[0] == ids[1] == ids[2]
