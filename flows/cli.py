@@ -233,7 +233,7 @@ def sql(
         writer.writerow(names)
         writer.writerows(rows)
     elif output == "json":
-        print(json.dumps([dict(zip(names, row)) for row in rows], default=str, ensure_ascii=False, indent=1))
+        print(json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=str, ensure_ascii=False, indent=1))
     else:
         table = Table(*names, show_lines=False)
         for row in rows:

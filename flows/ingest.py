@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
-from pathlib import Path
 
 import pyarrow as pa
 from prefect import flow, get_run_logger, task

@@ -30,12 +30,13 @@ class SilentProgress:
         """Ignore progress."""
 
 
-_sink: ContextVar[ProgressSink] = ContextVar("newsroom_progress", default=SilentProgress())
+_sink: ContextVar[ProgressSink | None] = ContextVar("newsroom_progress", default=None)
+_SILENT = SilentProgress()
 
 
 def progress() -> ProgressSink:
     """The sink for the current run."""
-    return _sink.get()
+    return _sink.get() or _SILENT
 
 
 @contextmanager
