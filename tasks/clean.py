@@ -23,6 +23,9 @@ for _name in ("trafilatura", "htmldate", "courlan"):
 
 EARLIEST_DATE = datetime(1990, 1, 1)
 _BLANK_LINES_RE = re.compile(r"\n\s*\n\s*")
+# A DOCTYPE with an internal subset (entity declarations: XXE, "billion laughs"). The HTML
+# parser neither resolves nor expands them, but would keep the declarations as body text.
+_DOCTYPE_SUBSET_RE = re.compile(r"<!DOCTYPE[^\[>]{0,500}\[.{0,100000}?\]\s*>", re.IGNORECASE | re.DOTALL)
 _LANG_RE = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
 
 
@@ -104,6 +107,7 @@ def clean_html_article(
     html: str, url: str | None = None, min_chars: int = 40, language_min_chars: int = 200
 ) -> CleanedPage:
     """An HTML page: trafilatura's main text and metadata, normalised."""
+    html = _DOCTYPE_SUBSET_RE.sub("", html[:200_000], count=1) + html[200_000:]
     try:
         document = bare_extraction(
             html,

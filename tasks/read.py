@@ -52,8 +52,11 @@ def read_file(item: InputItem, max_bytes: int) -> bytes:
 
 
 def file_id(path: str) -> str | None:
-    """Id of a file's on-disk bytes, for inputs rejected before their content was read."""
-    digest = hashlib.sha256()
+    """Id of a file's on-disk bytes, for inputs rejected before their content was read.
+
+    Salted, so it never equals the content id of another input (a gzip holding this file).
+    """
+    digest = hashlib.sha256(b"newsroom-file:")
     try:
         with open(path, "rb") as handle:
             while chunk := handle.read(1 << 20):
