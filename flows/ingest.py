@@ -33,6 +33,7 @@ from tasks.load import (
     publish_staging,
     recover_staging,
     staging_dir,
+    write_manifest,
     write_parquet,
 )
 from tasks.read import read_input
@@ -48,7 +49,16 @@ from tasks.records import (
 )
 from tasks.settings import Settings
 from tasks.sources import SourceNotFound, expand_sources
-from tasks.warehouse import WarehouseError, connect, ensure_schema, load_sql, plan_inputs
+from tasks.dedup import update_duplicate_clusters
+from tasks.publish import publish_snapshot
+from tasks.quality import record_run_metrics
+from tasks.search import build_search_index, search_index_exists
+from tasks.warehouse import WarehouseBusy, WarehouseError, connect, ensure_schema, load_sql, plan_inputs
+
+BUSY_MESSAGE = (
+    "The warehouse was busy (another program held it open); the staged run waits in "
+    "staging/ and is loaded by the next run or `newsroom load`."
+)
 
 
 @dataclass(frozen=True)
@@ -149,10 +159,11 @@ def _raw_file_id(path: str) -> str | None:
 @task(name="plan-inputs", cache_policy=NO_CACHE)
 def plan(
     items: list[InputItem], settings: Settings, run_id: str, started: datetime
-) -> tuple[list[PlannedInput], dict[str, int], dict[str, int]]:
+) -> tuple[list[PlannedInput], dict[str, int], dict[str, int]] | None:
     """Fingerprint every input and drop those already done; stage read-time rejects.
 
-    Returns the inputs to process, the skipped count by reason and the rejected count by reason.
+    Returns the inputs to process, the skipped count by reason and the rejected count by reason;
+    None when the warehouse stayed locked, so the run defers all its inputs.
     """
     candidates, read_rejects = [], {}
     sink = progress()
@@ -169,8 +180,11 @@ def plan(
         {"source": [i.source for i, _ in candidates], "input_id": [d for _, d in candidates]},
         schema=pa.schema([("source", pa.string()), ("input_id", pa.string())]),
     )
-    with connect(settings.database_path) as con:
-        decisions = plan_inputs(con, table)
+    try:
+        with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+            decisions = plan_inputs(con, table)
+    except WarehouseBusy:
+        return None
     skipped: Counter[str] = Counter()
     seen: set[str] = set()
     todo: list[PlannedInput] = []
@@ -236,14 +250,11 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     }
 
 
-@task(name="load-run", cache_policy=NO_CACHE)
-def load(settings: Settings, run_id: str, counts: RunCounts, staged_articles: int) -> tuple[RunCounts, int]:
-    """Load everything the run staged in one transaction and publish its Parquet files."""
-    progress().phase("Loading", None)
-    finish = {
-        "run_id": run_id,
+def run_row(header: dict, counts: RunCounts, status: str, message: str | None = None) -> dict:
+    """The complete `runs` row of a run: its header (id, start, arguments…) and its outcome."""
+    return header | {
         "finished_at": utc_now(),
-        "status": "completed",
+        "status": status,
         "inputs": counts.inputs,
         "loaded": counts.loaded,
         "rejected": counts.rejected,
@@ -251,20 +262,97 @@ def load(settings: Settings, run_id: str, counts: RunCounts, staged_articles: in
         "deferred": counts.deferred,
         "rejected_by_reason": json.dumps(counts.rejected_by_reason, sort_keys=True),
         "skipped_by_reason": json.dumps(counts.skipped_by_reason, sort_keys=True),
-        "message": None,
+        "message": message,
     }
-    with connect(settings.database_path) as con:
-        result = load_run(con, settings.warehouse, run_id, staged_articles, finish)
-        publish_staging(con, settings.warehouse, run_id)
+
+
+def refresh_warehouse(con, settings: Settings, run_ids: list[str], articles_changed: bool) -> None:
+    """After a load: rebuild search index and duplicate clusters, measure the runs, publish a snapshot."""
+    logger = get_run_logger() if flow_run.get_id() else None
+    timings = {}
+    clock = time.perf_counter()
+    if articles_changed or not search_index_exists(con):
+        build_search_index(con)
+        timings["search_index"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        update_duplicate_clusters(con, settings.near_duplicate_threshold)
+        timings["duplicates"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+    failures = {}
+    for run_id in run_ids:
+        failures |= record_run_metrics(con, run_id, utc_now())
+    timings["metrics"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    publish_snapshot(con, settings.database_path, settings.published_path)
+    timings["publish"] = time.perf_counter() - clock
+    if logger:
+        logger.info("refreshed warehouse in %s", {k: round(v, 3) for k, v in timings.items()})
+        if failures:
+            logger.warning("quality checks found problems (see run_metrics): %s", failures)
+
+
+def load_pending(settings: Settings) -> list[str]:
+    """Load the runs whose load was deferred, refresh and publish; return their run ids.
+
+    Raises WarehouseBusy when the warehouse stays locked for `settings.lock_wait_seconds`.
+    """
+    with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+        ensure_schema(con)
+        loaded = recover_staging(con, settings.warehouse)
+        refresh_warehouse(con, settings, loaded, articles_changed=bool(loaded))
+    return loaded
+
+
+def _defer(counts: RunCounts) -> RunCounts:
+    """The counts of a run whose staged articles and rejects wait for a later load."""
+    waiting = counts.loaded + counts.rejected
+    return RunCounts(
+        inputs=counts.inputs,
+        skipped=counts.skipped,
+        deferred=counts.deferred + waiting,
+        skipped_by_reason=dict(counts.skipped_by_reason),
+    )
+
+
+@task(name="load-run", cache_policy=NO_CACHE)
+def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts, int, str]:
+    """Load everything the run staged in one transaction, publish its Parquet and a snapshot.
+
+    When the warehouse stays locked (an analyst holds it open), the staged run is kept with
+    its complete `runs` row and loaded by the next run or `newsroom load`: the status is then
+    `deferred` and the staged inputs count as deferred. Returns counts, replaced, status.
+    """
+    progress().phase("Loading", None)
+    run_id = header["run_id"]
+    write_manifest(settings.warehouse, run_id, run_row(header, counts, "completed"))
+    try:
+        with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+            result = load_run(con, settings.warehouse, run_id, run_row(header, counts, "completed"))
+            publish_staging(con, settings.warehouse, run_id)
+            refresh_warehouse(con, settings, [run_id], articles_changed=bool(result.loaded or result.replaced))
+    except WarehouseBusy:
+        return _defer(counts), 0, "deferred"
     if result.duplicates:
         counts.loaded -= result.duplicates
         counts.skipped += result.duplicates
         counts.skipped_by_reason["duplicate"] = counts.skipped_by_reason.get("duplicate", 0) + result.duplicates
-    return counts, result.replaced
+    return counts, result.replaced, "completed"
 
 
 def _batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]]:
     return [todo[i : i + size] for i in range(0, len(todo), size)]
+
+
+def _defer_run(report: RunReport, header: dict, settings: Settings, inputs: int) -> RunReport:
+    """End a run that could not plan because the warehouse stayed locked: every input is deferred.
+
+    Its `runs` row waits in staging and reaches the warehouse with the next load.
+    """
+    report.counts = RunCounts(inputs=inputs, deferred=inputs)
+    report.status = "deferred"
+    report.message = BUSY_MESSAGE
+    write_manifest(settings.warehouse, header["run_id"], run_row(header, report.counts, "deferred", BUSY_MESSAGE))
+    return report
 
 
 def _fail_run(settings: Settings, run_id: str, message: str) -> None:
@@ -303,23 +391,29 @@ def ingest(
         return Failed(message=str(exc))
     except OSError as exc:
         return Failed(message=f"The warehouse folder {settings.warehouse} cannot be written: {exc.strerror}.")
+    header = {
+        "run_id": run_id,
+        "started_at": started,
+        "arguments": json.dumps({"sources": list(sources), "settings": settings.model_dump(mode="json")}),
+        "versions": json.dumps(versions()),
+        "extractor_version": EXTRACTOR_VERSION,
+        "flow_run_id": report.flow_run_id,
+    }
     try:
-        with connect(settings.database_path) as con:
-            ensure_schema(con)
-            recover_staging(con, settings.warehouse)
-            con.execute(
-                load_sql("load/insert_run.sql"),
-                {
-                    "run_id": run_id,
-                    "started_at": started,
-                    "arguments": json.dumps({"sources": list(sources), "settings": settings.model_dump(mode="json")}),
-                    "versions": json.dumps(versions()),
-                    "extractor_version": EXTRACTOR_VERSION,
-                    "flow_run_id": report.flow_run_id,
-                },
-            )
+        try:
+            with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+                ensure_schema(con)
+                pending = recover_staging(con, settings.warehouse)
+                if pending:
+                    refresh_warehouse(con, settings, pending, articles_changed=True)
+                con.execute(load_sql("load/insert_run.sql"), header)
+        except WarehouseBusy:
+            return _defer_run(report, header, settings, len(items))
         counts = RunCounts(inputs=len(items))
-        todo, skipped, plan_rejects = plan(items, settings, run_id, started)
+        planned = plan(items, settings, run_id, started)
+        if planned is None:
+            return _defer_run(report, header, settings, len(items))
+        todo, skipped, plan_rejects = planned
         counts.skipped_by_reason = skipped
         counts.skipped = sum(skipped.values())
         rejected_by_reason = Counter(plan_rejects)
@@ -335,9 +429,9 @@ def ingest(
         counts.rejected = sum(rejected_by_reason.values())
         if not counts.balanced():
             raise RuntimeError(f"run {run_id} lost track of inputs: {asdict(counts)}")
-        counts, report.replaced = load(settings, run_id, counts, counts.loaded)
-        report.counts = counts
-        report.status = "completed"
+        report.counts, report.replaced, report.status = load(settings, header, counts)
+        if report.status == "deferred":
+            report.message = BUSY_MESSAGE
         report.task_runs = len(batches) + 2
     except WarehouseError as exc:
         _fail_run(settings, run_id, str(exc))
