@@ -65,10 +65,11 @@ class SearchHit:
 def make_snippet(text: str, query: str, width: int = 160) -> str:
     """About `width` characters of `text` around the first query word, query words marked **so**.
 
-    Words match by prefix (case-insensitive), close to the index's stemming: "trainers"
-    also marks "trainer". Without a match the snippet is the start of the text.
+    Words match by prefix (the query word less up to three letters, at least four kept;
+    case-insensitive), close to the index's stemming: "training" also marks "train" and
+    "trainers". Without a match the snippet is the start of the text.
     """
-    stems = [t.lower()[: max(4, len(t) - 2)] for t in WORD.findall(query) if len(t) > 1]
+    stems = [t.lower()[: max(4, len(t) - 3)] for t in WORD.findall(query) if len(t) > 1]
 
     def hit(word: str) -> bool:
         return any(word.lower().startswith(stem) for stem in stems)
