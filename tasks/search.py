@@ -63,7 +63,7 @@ class SearchHit:
 
 
 def make_snippet(text: str, query: str, width: int = 160) -> str:
-    """About `width` characters of `text` around the first query word, query words marked **so**.
+    """About `width` characters of `text` where most query words meet, query words marked **so**.
 
     Words match by prefix (the query word less up to three letters, at least four kept;
     case-insensitive), close to the index's stemming: "training" also marks "train" and
@@ -74,7 +74,15 @@ def make_snippet(text: str, query: str, width: int = 160) -> str:
     def hit(word: str) -> bool:
         return any(word.lower().startswith(stem) for stem in stems)
 
-    first = next((m.start() for m in WORD.finditer(text) if hit(m.group())), 0)
+    def stem_of(word: str) -> str:
+        return next(stem for stem in stems if word.lower().startswith(stem))
+
+    matches = [(m.start(), stem_of(m.group())) for m in WORD.finditer(text) if hit(m.group())]
+
+    def variety(position: int) -> int:
+        return len({stem for at, stem in matches if position <= at < position + width * 2 // 3})
+
+    first = max((at for at, _ in matches), key=lambda at: (variety(at), -at), default=0)
     start = max(0, first - width // 3)
     if start:
         start = text.rfind(" ", 0, start) + 1
