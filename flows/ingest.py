@@ -55,9 +55,13 @@ from tasks.quality import record_run_metrics
 from tasks.search import build_search_index, search_index_exists
 from tasks.warehouse import WarehouseBusy, WarehouseError, connect, ensure_schema, load_sql, plan_inputs
 
-BUSY_MESSAGE = (
-    "The warehouse was busy (another program held it open); the staged run waits in "
+BUSY_AT_LOAD = (
+    "The warehouse was busy (another program held it open): the staged run waits in "
     "staging/ and is loaded by the next run or `newsroom load`."
+)
+BUSY_AT_START = (
+    "The warehouse was busy (another program held it open): nothing was processed; "
+    "the next run takes these inputs."
 )
 
 
@@ -350,8 +354,8 @@ def _defer_run(report: RunReport, header: dict, settings: Settings, inputs: int)
     """
     report.counts = RunCounts(inputs=inputs, deferred=inputs)
     report.status = "deferred"
-    report.message = BUSY_MESSAGE
-    write_manifest(settings.warehouse, header["run_id"], run_row(header, report.counts, "deferred", BUSY_MESSAGE))
+    report.message = BUSY_AT_START
+    write_manifest(settings.warehouse, header["run_id"], run_row(header, report.counts, "deferred", BUSY_AT_START))
     return report
 
 
@@ -431,7 +435,7 @@ def ingest(
             raise RuntimeError(f"run {run_id} lost track of inputs: {asdict(counts)}")
         report.counts, report.replaced, report.status = load(settings, header, counts)
         if report.status == "deferred":
-            report.message = BUSY_MESSAGE
+            report.message = BUSY_AT_LOAD
         report.task_runs = len(batches) + 2
     except WarehouseError as exc:
         _fail_run(settings, run_id, str(exc))

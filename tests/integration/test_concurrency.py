@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -191,3 +193,33 @@ def test_readers_in_a_loop_never_see_a_partial_run(tmp_path, warehouse):
     assert seen["queries"] > 50
     assert seen["snapshots"] >= 2  # it really read while runs were published
     assert query(published, "select count(*) from articles") == [(36,)]
+
+
+def test_cli_run_while_an_analyst_holds_the_warehouse_defers_quietly_and_catches_up(inputs, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSROOM_"))}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect-home"), "COLUMNS": "200", "NEWSROOM_LOCK_WAIT_SECONDS": "1"}
+    warehouse = tmp_path / "wh"
+
+    def newsroom(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "flows.cli", *args, "--warehouse", str(warehouse)],
+                              env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    run([SEED], warehouse)
+    holder = hold(warehouse / "news.duckdb")
+    try:
+        deferred = newsroom("run", str(inputs))
+        assert deferred.returncode == 0, deferred.stderr
+        assert re.search(r"│ deferred\s+│\s+3 │ The warehouse was busy .*: nothing was processed", deferred.stdout)
+        for word in ("Traceback", "ERROR", "WARNING", "Exception"):
+            assert word not in deferred.stdout + deferred.stderr
+        # analysts keep reading the published snapshot meanwhile
+        assert newsroom("sql", "select count(*) as n from articles", "-f", "csv").stdout.split() == ["n", "1"]
+        busy = newsroom("load")
+        assert busy.returncode == 1 and "in use by another program" in busy.stderr
+    finally:
+        release(holder)
+    caught_up = newsroom("load")  # records the deferred run
+    assert caught_up.returncode == 0 and "Loaded 1 deferred run(s)" in caught_up.stdout
+    assert run([inputs], warehouse).counts.loaded == 2  # the next run takes the deferred inputs
+    statuses = newsroom("sql", "select status, inputs, loaded, deferred from latest_runs order by started_at", "-f", "csv")
+    assert statuses.stdout.split() == ["status,inputs,loaded,deferred", "completed,1,1,0", "deferred,3,0,3", "completed,3,2,0"]
