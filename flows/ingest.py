@@ -328,13 +328,16 @@ def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts
     """
     progress().phase("Loading", None)
     run_id = header["run_id"]
-    write_manifest(settings.warehouse, run_id, run_row(header, counts, "completed"))
+    row = run_row(header, counts, "completed")
     try:
         with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
-            result = load_run(con, settings.warehouse, run_id, run_row(header, counts, "completed"))
+            result = load_run(con, settings.warehouse, run_id, row)
             publish_staging(con, settings.warehouse, run_id)
             refresh_warehouse(con, settings, [run_id], articles_changed=bool(result.loaded or result.replaced))
     except WarehouseBusy:
+        # Only a busy warehouse makes a pending load: a load that failed for another reason
+        # is not retried by every later run; its inputs are processed again instead.
+        write_manifest(settings.warehouse, run_id, row)
         return _defer(counts), 0, "deferred"
     if result.duplicates:
         counts.loaded -= result.duplicates
