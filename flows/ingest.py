@@ -26,6 +26,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.progress import progress
 from tasks.clean import clean_page
+from tasks.dedup import update_duplicate_clusters
 from tasks.load import (
     RunCounts,
     claim_staging,
@@ -36,6 +37,8 @@ from tasks.load import (
     write_manifest,
     write_parquet,
 )
+from tasks.publish import publish_snapshot
+from tasks.quality import record_run_metrics
 from tasks.read import read_input
 from tasks.records import (
     ARTICLES_SCHEMA,
@@ -47,12 +50,9 @@ from tasks.records import (
     content_hash,
     input_id,
 )
+from tasks.search import build_search_index, search_index_exists
 from tasks.settings import Settings
 from tasks.sources import SourceNotFound, expand_sources
-from tasks.dedup import update_duplicate_clusters
-from tasks.publish import publish_snapshot
-from tasks.quality import record_run_metrics
-from tasks.search import build_search_index, search_index_exists
 from tasks.warehouse import WarehouseBusy, WarehouseError, connect, ensure_schema, load_sql, plan_inputs
 
 BUSY_AT_LOAD = (

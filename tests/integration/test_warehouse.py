@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import duckdb
@@ -62,7 +63,7 @@ def test_search_ranks_the_matching_article_first_with_a_snippet(corpus):
     with published(corpus) as con:
         hits = search_articles(con, "harbour night shifts")
     assert hits[0].title.startswith("Port of") and "**night** **shifts**" in hits[0].snippet.lower()
-    assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+    assert all(a.score >= b.score for a, b in pairwise(hits))
 
 
 def test_search_index_follows_each_load(corpus):
@@ -153,7 +154,7 @@ def readme_queries() -> list[tuple[str, str]]:
     """The (question, SQL) pairs of the README's "Ask the warehouse" section."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Ask the warehouse\n", 1)[1].split("\n## ", 1)[0]
-    return re.findall(r"^\d+\. \*\*(.+?)\*\*\n+```sql\n(.*?)```", section, flags=re.S | re.M)
+    return re.findall(r"^\d+\. \*\*(.+?)\*\*\n+```sql\n(.*?)```", section, flags=re.DOTALL | re.MULTILINE)
 
 
 def test_readme_has_ten_questions():
