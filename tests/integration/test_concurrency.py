@@ -57,6 +57,8 @@ LOOPER = textwrap.dedent(
                 "select count(*) from articles where run_id not in (select run_id from runs where status = 'completed')"
             ).fetchone()[0]
         queries += 1
+        if queries == 1:
+            print("reading", flush=True)
         snapshots.add(tuple(sorted(r[0] for r in rows)))
         violations += [list(r) for r in rows if r[1] != "completed" or r[2] != r[3]]
         if strays:
@@ -182,6 +184,7 @@ def test_readers_in_a_loop_never_see_a_partial_run(tmp_path, warehouse):
     stop = tmp_path / "stop"
     looper = subprocess.Popen([sys.executable, "-c", LOOPER, str(published), str(stop)], stdout=subprocess.PIPE, text=True)
     try:
+        assert looper.stdout.readline().strip() == "reading"
         for folder in batches[1:]:
             run([folder], warehouse)
         time.sleep(0.5)
@@ -190,7 +193,7 @@ def test_readers_in_a_loop_never_see_a_partial_run(tmp_path, warehouse):
     finally:
         looper.kill()
     assert seen["violations"] == []
-    assert seen["queries"] > 50
+    assert seen["queries"] > 20
     assert seen["snapshots"] >= 2  # it really read while runs were published
     assert query(published, "select count(*) from articles") == [(36,)]
 
