@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
 import time
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -16,7 +18,9 @@ import pytest
 
 from flows.ingest import ingest, load_pending
 from flows.progress import SilentProgress, report_to
+from tasks.load import staging_dir
 from tasks.settings import Settings
+from tasks.warehouse import load_sql
 from tests.conftest import SEED
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -226,3 +230,24 @@ def test_cli_run_while_an_analyst_holds_the_warehouse_defers_quietly_and_catches
     assert run([inputs], warehouse).counts.loaded == 2  # the next run takes the deferred inputs
     statuses = newsroom("sql", "select status, inputs, loaded, deferred from latest_runs order by started_at", "-f", "csv")
     assert statuses.stdout.split() == ["status,inputs,loaded,deferred", "completed,1,1,0", "deferred,3,0,3", "completed,3,2,0"]
+
+
+def test_a_run_that_died_before_staging_was_complete_is_marked_crashed_and_redone(inputs, warehouse):
+    run([SEED], warehouse)
+    dead = "20000101T000000Z-dead00"
+    with duckdb.connect(str(warehouse / "news.duckdb")) as con:
+        con.execute(
+            load_sql("load/insert_run.sql"),
+            {"run_id": dead, "started_at": datetime(2000, 1, 1), "arguments": "{}", "versions": "{}",
+             "extractor_version": "test", "flow_run_id": None},
+        )
+    partial = staging_dir(warehouse, dead) / "articles"
+    partial.mkdir(parents=True)
+    shutil.copy(next((warehouse / "parquet" / "articles").glob("*/part-*.parquet")), partial / "part-00001.parquet")
+
+    report = run([inputs], warehouse)
+
+    assert report.counts.loaded == 2
+    assert query(warehouse / "news.duckdb", "select status from runs where run_id = $r", {"r": dead}) == [("crashed",)]
+    assert not staging_dir(warehouse, dead).exists()
+    assert query(warehouse / "news.duckdb", "select count(*), count(distinct source) from articles") == [(3, 3)]
