@@ -1,20 +1,18 @@
--- Share of null (or empty-list) values per column among the run's articles; none when it loaded none.
+-- Share of missing values per column among the run's articles (an empty authors list counts as
+-- missing); no rows when the run loaded no article.
 with run_articles as (
     select * from articles where run_id = $run_id
 ),
-stats as (
-    select column_name, null_percentage, count
-    from (summarize run_articles)
+present as (
+    select
+        count(*) as n_rows,
+        count(columns(* exclude (authors))),
+        count(nullif(len(authors), 0)) as authors
+    from run_articles
 ),
-empty_authors as (
-    select count(*) filter (where len(authors) = 0) as empty from run_articles
+per_column as (
+    unpivot present on columns(* exclude (n_rows)) into name column_name value present_rows
 )
-select
-    'null_rate' as metric,
-    'articles.' || s.column_name as subject,
-    case when s.column_name = 'authors' and s.count > 0
-        then s.null_percentage / 100 + (select empty from empty_authors) / s.count
-        else s.null_percentage / 100
-    end as value
-from stats s
-where s.count > 0
+select 'null_rate' as metric, 'articles.' || column_name as subject, 1 - present_rows / n_rows as value
+from per_column
+where n_rows > 0

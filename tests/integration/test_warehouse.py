@@ -16,6 +16,7 @@ import pytest
 
 from flows.ingest import ingest
 from tasks.quality import check_files, run_checks
+from tasks.records import ARTICLES_SCHEMA
 from tasks.search import load_fts, search_articles
 from tasks.warehouse import SQL_DIR
 from tests.conftest import DATA, ROOT, SEED
@@ -135,8 +136,10 @@ def test_run_metrics_record_quality_per_run(corpus):
     assert measured == 2
     assert metrics[("run_rows", "articles")] == 3 and metrics[("run_rows", "rejects")] == 1
     assert metrics[("reject_rate", "empty")] == pytest.approx(1 / 4)
+    assert {s for m, s in metrics if m == "null_rate"} == {f"articles.{c}" for c in ARTICLES_SCHEMA.names}
     assert metrics[("null_rate", "articles.text")] == 0
-    assert metrics[("null_rate", "articles.url")] == pytest.approx(2 / 3, abs=1e-3)  # only the HTML page has one
+    assert metrics[("null_rate", "articles.url")] == pytest.approx(2 / 3)  # only the HTML page has one
+    assert metrics[("null_rate", "articles.authors")] == pytest.approx(2 / 3)  # the text files have no byline
     assert {s for m, s in metrics if m == "check_failures"} == {p.stem for p in check_files()}
     assert sum(v for (m, _), v in metrics.items() if m == "check_failures") == 0
 
