@@ -60,7 +60,8 @@ def _summary(report, database: Path) -> Table:
     table.add_row("rejected", str(counts.rejected), ", ".join(f"{k} {v}" for k, v in sorted(counts.rejected_by_reason.items())))
     table.add_row("skipped", str(counts.skipped), ", ".join(f"{k} {v}" for k, v in sorted(counts.skipped_by_reason.items())))
     if counts.deferred:
-        table.add_row("deferred", str(counts.deferred), "changed while reading; the next run takes them")
+        why = report.message if report.status == "deferred" else "changed while reading; the next run takes them"
+        table.add_row("deferred", str(counts.deferred), why)
     table.add_row("elapsed", f"{report.elapsed_seconds:.1f} s", f"{report.pages_per_second:.1f} inputs/s")
     table.add_row("warehouse", str(database), f"Parquet in {database.parent / 'parquet'}")
     return table
@@ -191,55 +192,161 @@ def _run_flow(flow_path: str, verbose: bool, **parameters):
     return report
 
 
+WarehouseOption = Annotated[
+    Path | None,
+    typer.Option(help="Warehouse folder \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
+]
+
+
+def _published(warehouse: Path | None) -> Path:
+    """The published snapshot readers open, or exit with one sentence when there is none yet."""
+    from tasks.settings import Settings
+
+    settings = Settings(**({"warehouse": warehouse} if warehouse else {}))
+    if not settings.published_path.exists():
+        hint = "`newsroom load` publishes it" if settings.database_path.exists() else "run `newsroom run` first"
+        err.print(f"[red]No published warehouse at {settings.published_path}[/red]: {hint}.")
+        raise typer.Exit(1)
+    return settings.published_path
+
+
 @app.command()
 def sql(
     query: Annotated[str, typer.Argument(help="The SQL to run (read-only).")],
-    warehouse: Annotated[
-        Path | None,
-        typer.Option(help="Warehouse folder \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
-    ] = None,
-    output: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
+    warehouse: WarehouseOption = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or parquet")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (required for parquet).")] = None,
     max_width: Annotated[int, typer.Option(help="Cut table cells longer than this.")] = 60,
 ) -> None:
-    """Run one read-only query against the warehouse and print the result."""
+    """Run one read-only query against the published warehouse and print or save the result."""
     import csv
     import json
 
     import duckdb
+    import pyarrow.parquet as pq
 
-    from tasks.settings import Settings
+    from tasks.search import load_fts
     from tasks.warehouse import WarehouseError, connect
 
-    settings = Settings(**({"warehouse": warehouse} if warehouse else {}))
-    if not settings.database_path.exists():
-        err.print(f"[red]No warehouse at {settings.database_path}[/red]: run `newsroom run` first.")
-        raise typer.Exit(1)
-    if output not in ("table", "csv", "json"):
-        err.print(f"[red]Unknown format {output!r}[/red]: use table, csv or json.")
+    if output_format not in ("table", "csv", "json", "parquet"):
+        err.print(f"[red]Unknown format {output_format!r}[/red]: use table, csv, json or parquet.")
         raise typer.Exit(2)
+    if output_format == "parquet" and output is None:
+        err.print("[red]--format parquet needs --output FILE.parquet[/red]")
+        raise typer.Exit(2)
+    database = _published(warehouse)
     try:
-        with connect(settings.database_path, read_only=True, wait_seconds=5) as con:
+        with connect(database, read_only=True, wait_seconds=5) as con:
+            load_fts(con)  # so queries may use the search index's match_bm25
             cursor = con.execute(query)
-            names = [d[0] for d in cursor.description] if cursor.description else []
-            rows = cursor.fetchall() if names else []
+            if output_format == "parquet":
+                result = cursor.fetch_arrow_table()
+            else:
+                names = [d[0] for d in cursor.description] if cursor.description else []
+                rows = cursor.fetchall() if names else []
     except WarehouseError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     except duckdb.Error as exc:
         err.print(f"[red]Query failed:[/red] {str(exc).splitlines()[0]}")
         raise typer.Exit(1) from None
-    if output == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(names)
-        writer.writerows(rows)
-    elif output == "json":
-        print(json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=str, ensure_ascii=False, indent=1))
+    if output_format == "parquet":
+        output.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(result, output, compression="zstd")
+        err.print(f"{result.num_rows} row(s) written to {output}")
+        return
+    with open(output, "w", encoding="utf-8", newline="") if output else _stdout() as handle:
+        if output_format == "csv":
+            writer = csv.writer(handle)
+            writer.writerow(names)
+            writer.writerows(rows)
+        elif output_format == "json":
+            print(json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=str, ensure_ascii=False, indent=1), file=handle)
+        else:
+            table = Table(*names, show_lines=False)
+            for row in rows:
+                table.add_row(*(_cell(value, max_width) for value in row))
+            Console(file=handle).print(table)
+            Console(file=handle).print(f"[dim]{len(rows)} row(s)[/dim]")
+
+
+def _stdout():
+    from contextlib import nullcontext
+
+    return nullcontext(sys.stdout)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to look for, e.g. \"nato trainers\".")],
+    warehouse: WarehouseOption = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many articles to show.")] = 10,
+) -> None:
+    """Full-text search (BM25 over title and text) in the published warehouse."""
+    import duckdb
+
+    from tasks.search import search_articles
+    from tasks.warehouse import WarehouseError, connect
+
+    database = _published(warehouse)
+    try:
+        with connect(database, read_only=True, wait_seconds=5) as con:
+            hits = search_articles(con, query, limit)
+    except WarehouseError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    except duckdb.Error as exc:
+        err.print(f"[red]Search failed:[/red] {str(exc).splitlines()[0]}")
+        raise typer.Exit(1) from None
+    if not hits:
+        out.print(f"No article matches {query!r}.")
+        return
+    for rank, hit in enumerate(hits, 1):
+        date = f"{hit.published_at:%Y-%m-%d}" if hit.published_at else "undated"
+        out.print(f"[bold]{rank}. {hit.title or '(no title)'}[/bold]  [dim]{date} · score {hit.score:.2f} · {hit.article_id}[/dim]")
+        out.print(f"   [dim]{hit.source}[/dim]", highlight=False)
+        out.print(f"   {hit.snippet}", highlight=False, markup=False)
+
+
+@app.command()
+def shell(warehouse: WarehouseOption = None) -> None:
+    """Open the DuckDB command line on the published warehouse (read-only, search available)."""
+    import os
+    import shutil
+
+    from tasks.search import fts_extension_path
+
+    database = _published(warehouse)
+    binary = shutil.which("duckdb", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if binary is None:
+        err.print("[red]The DuckDB CLI is missing[/red]: install the project (`make install`), it brings duckdb-cli.")
+        raise typer.Exit(1)
+    load = f"load '{fts_extension_path()}';"
+    os.execv(binary, [binary, "-readonly", "-cmd", load, str(database)])
+
+
+@app.command()
+def load(
+    warehouse: WarehouseOption = None,
+    wait: Annotated[float | None, typer.Option(help="Seconds to wait for the warehouse lock \\[default: 30].", show_default=False)] = None,
+) -> None:
+    """Load runs whose load was deferred (the warehouse was busy), then refresh and republish."""
+    from flows.ingest import load_pending
+    from tasks.settings import Settings
+    from tasks.warehouse import WarehouseError
+
+    overrides = {k: v for k, v in {"warehouse": warehouse, "lock_wait_seconds": wait}.items() if v is not None}
+    settings = Settings(**overrides)
+    try:
+        loaded = load_pending(settings)
+    except WarehouseError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    if loaded:
+        out.print(f"Loaded {len(loaded)} deferred run(s): {', '.join(loaded)}")
     else:
-        table = Table(*names, show_lines=False)
-        for row in rows:
-            table.add_row(*(_cell(value, max_width) for value in row))
-        out.print(table)
-        out.print(f"[dim]{len(rows)} row(s)[/dim]")
+        out.print("No deferred run was waiting.")
+    out.print(f"Published {settings.published_path}")
 
 
 def _cell(value, width: int) -> str:

@@ -25,6 +25,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.progress import progress
 from tasks.clean import clean_page
+from tasks.dedup import update_duplicate_clusters
 from tasks.load import (
     RunCounts,
     claim_staging,
@@ -32,9 +33,12 @@ from tasks.load import (
     publish_staging,
     recover_staging,
     staging_dir,
+    write_manifest,
     write_parquet,
 )
 from tasks.read import InputReader, scan_inputs
+from tasks.publish import publish_snapshot
+from tasks.quality import record_run_metrics
 from tasks.records import (
     ARTICLES_SCHEMA,
     EXTRACTOR_VERSION,
@@ -45,9 +49,19 @@ from tasks.records import (
     content_hash,
     input_id,
 )
+from tasks.search import build_search_index, search_index_exists
 from tasks.settings import Settings
 from tasks.sources import SourceNotFound, expand_sources
-from tasks.warehouse import WarehouseError, connect, ensure_schema, load_sql, plan_inputs
+from tasks.warehouse import WarehouseBusy, WarehouseError, connect, ensure_schema, load_sql, plan_inputs
+
+BUSY_AT_LOAD = (
+    "The warehouse was busy (another program held it open): the staged run waits in "
+    "staging/ and is loaded by the next run or `newsroom load`."
+)
+BUSY_AT_START = (
+    "The warehouse was busy (another program held it open): nothing was processed; "
+    "the next run takes these inputs."
+)
 
 
 @dataclass(frozen=True)
@@ -145,10 +159,11 @@ def article_row(
 
 
 @task(name="plan-inputs", cache_policy=NO_CACHE)
-def plan(items: list[InputItem], settings: Settings, run_id: str, started: datetime) -> Plan:
+def plan(items: list[InputItem], settings: Settings, run_id: str, started: datetime) -> Plan | None:
     """Fingerprint every input (WARC files: every record) and drop those already done.
 
     Rejects found while reading are staged here; the rest is left to the batches.
+    None when the warehouse stayed locked, so the run defers all its inputs.
     """
     sink = progress()
     sink.phase("Scanning", len(items))
@@ -163,8 +178,11 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
         {"source": [i.source for i, _ in candidates], "input_id": [d for _, d in candidates]},
         schema=pa.schema([("source", pa.string()), ("input_id", pa.string())]),
     )
-    with connect(settings.database_path) as con:
-        decisions = plan_inputs(con, table)
+    try:
+        with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+            decisions = plan_inputs(con, table)
+    except WarehouseBusy:
+        return None
     skipped: Counter[str] = Counter(s.skip_reason for s in scanned if s.skip_reason is not None)
     seen: set[str] = set()
     todo: list[PlannedInput] = []
@@ -236,14 +254,11 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     }
 
 
-@task(name="load-run", cache_policy=NO_CACHE)
-def load(settings: Settings, run_id: str, counts: RunCounts, staged_articles: int) -> tuple[RunCounts, int]:
-    """Load everything the run staged in one transaction and publish its Parquet files."""
-    progress().phase("Loading", None)
-    finish = {
-        "run_id": run_id,
+def run_row(header: dict, counts: RunCounts, status: str, message: str | None = None) -> dict:
+    """The complete `runs` row of a run: its header (id, start, arguments…) and its outcome."""
+    return header | {
         "finished_at": utc_now(),
-        "status": "completed",
+        "status": status,
         "inputs": counts.inputs,
         "loaded": counts.loaded,
         "rejected": counts.rejected,
@@ -251,16 +266,84 @@ def load(settings: Settings, run_id: str, counts: RunCounts, staged_articles: in
         "deferred": counts.deferred,
         "rejected_by_reason": json.dumps(counts.rejected_by_reason, sort_keys=True),
         "skipped_by_reason": json.dumps(counts.skipped_by_reason, sort_keys=True),
-        "message": None,
+        "message": message,
     }
-    with connect(settings.database_path) as con:
-        result = load_run(con, settings.warehouse, run_id, staged_articles, finish)
-        publish_staging(con, settings.warehouse, run_id)
+
+
+def refresh_warehouse(con, settings: Settings, run_ids: list[str], articles_changed: bool) -> None:
+    """After a load: rebuild search index and duplicate clusters, measure the runs, publish a snapshot."""
+    logger = get_run_logger() if flow_run.get_id() else None
+    timings = {}
+    clock = time.perf_counter()
+    if articles_changed or not search_index_exists(con):
+        build_search_index(con)
+        timings["search_index"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        update_duplicate_clusters(con, settings.near_duplicate_threshold)
+        timings["duplicates"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+    failures = {}
+    for run_id in run_ids:
+        failures |= record_run_metrics(con, run_id, utc_now())
+    timings["metrics"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    publish_snapshot(con, settings.database_path, settings.published_path)
+    timings["publish"] = time.perf_counter() - clock
+    if logger:
+        logger.info("refreshed warehouse in %s", {k: round(v, 3) for k, v in timings.items()})
+        if failures:
+            logger.warning("quality checks found problems (see run_metrics): %s", failures)
+
+
+def load_pending(settings: Settings) -> list[str]:
+    """Load the runs whose load was deferred, refresh and publish; return their run ids.
+
+    Raises WarehouseBusy when the warehouse stays locked for `settings.lock_wait_seconds`.
+    """
+    with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+        ensure_schema(con)
+        loaded = recover_staging(con, settings.warehouse)
+        refresh_warehouse(con, settings, loaded, articles_changed=bool(loaded))
+    return loaded
+
+
+def _defer(counts: RunCounts) -> RunCounts:
+    """The counts of a run whose staged articles and rejects wait for a later load."""
+    waiting = counts.loaded + counts.rejected
+    return RunCounts(
+        inputs=counts.inputs,
+        skipped=counts.skipped,
+        deferred=counts.deferred + waiting,
+        skipped_by_reason=dict(counts.skipped_by_reason),
+    )
+
+
+@task(name="load-run", cache_policy=NO_CACHE)
+def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts, int, str]:
+    """Load everything the run staged in one transaction, publish its Parquet and a snapshot.
+
+    When the warehouse stays locked (an analyst holds it open), the staged run is kept with
+    its complete `runs` row and loaded by the next run or `newsroom load`: the status is then
+    `deferred` and the staged inputs count as deferred. Returns counts, replaced, status.
+    """
+    progress().phase("Loading", None)
+    run_id = header["run_id"]
+    row = run_row(header, counts, "completed")
+    try:
+        with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+            result = load_run(con, settings.warehouse, run_id, row)
+            publish_staging(con, settings.warehouse, run_id)
+            refresh_warehouse(con, settings, [run_id], articles_changed=bool(result.loaded or result.replaced))
+    except WarehouseBusy:
+        # Only a busy warehouse makes a pending load: a load that failed for another reason
+        # is not retried by every later run; its inputs are processed again instead.
+        write_manifest(settings.warehouse, run_id, row)
+        return _defer(counts), 0, "deferred"
     if result.duplicates:
         counts.loaded -= result.duplicates
         counts.skipped += result.duplicates
         counts.skipped_by_reason["duplicate"] = counts.skipped_by_reason.get("duplicate", 0) + result.duplicates
-    return counts, result.replaced
+    return counts, result.replaced, "completed"
 
 
 def make_batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]]:
@@ -268,22 +351,41 @@ def make_batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]
     return [todo[i : i + size] for i in range(0, len(todo), size)]
 
 
-def open_run(settings: Settings, run_id: str, started: datetime, arguments: dict, flow_run_id: str | None) -> None:
-    """Prepare the warehouse (schema, leftovers of crashed runs) and record the run as running."""
-    with connect(settings.database_path) as con:
+def run_header(settings: Settings, run_id: str, started: datetime, arguments: dict, flow_run_id: str | None) -> dict:
+    """The columns of a `runs` row known when the run starts."""
+    return {
+        "run_id": run_id,
+        "started_at": started,
+        "arguments": json.dumps(arguments | {"settings": settings.model_dump(mode="json")}),
+        "versions": json.dumps(versions()),
+        "extractor_version": EXTRACTOR_VERSION,
+        "flow_run_id": flow_run_id,
+    }
+
+
+def open_run(settings: Settings, header: dict) -> None:
+    """Prepare the warehouse (schema, pending and crashed runs) and record the run as running.
+
+    Raises WarehouseBusy when the warehouse stays locked for `settings.lock_wait_seconds`.
+    """
+    with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
         ensure_schema(con)
-        recover_staging(con, settings.warehouse)
-        con.execute(
-            load_sql("load/insert_run.sql"),
-            {
-                "run_id": run_id,
-                "started_at": started,
-                "arguments": json.dumps(arguments | {"settings": settings.model_dump(mode="json")}),
-                "versions": json.dumps(versions()),
-                "extractor_version": EXTRACTOR_VERSION,
-                "flow_run_id": flow_run_id,
-            },
-        )
+        pending = recover_staging(con, settings.warehouse)
+        if pending:
+            refresh_warehouse(con, settings, pending, articles_changed=True)
+        con.execute(load_sql("load/insert_run.sql"), header)
+
+
+def _defer_run(report: RunReport, header: dict, settings: Settings, inputs: int) -> RunReport:
+    """End a run that could not plan because the warehouse stayed locked: every input is deferred.
+
+    Its `runs` row waits in staging and reaches the warehouse with the next load.
+    """
+    report.counts = RunCounts(inputs=inputs, deferred=inputs)
+    report.status = "deferred"
+    report.message = BUSY_AT_START
+    write_manifest(settings.warehouse, header["run_id"], run_row(header, report.counts, "deferred", BUSY_AT_START))
+    return report
 
 
 def fail_run(settings: Settings, run_id: str, message: str) -> None:
@@ -323,9 +425,15 @@ def ingest(
         return Failed(message=str(exc))
     except OSError as exc:
         return Failed(message=f"The warehouse folder {settings.warehouse} cannot be written: {exc.strerror}.")
+    header = run_header(settings, run_id, started, {"command": "run", "sources": list(sources)}, report.flow_run_id)
     try:
-        open_run(settings, run_id, started, {"command": "run", "sources": list(sources)}, report.flow_run_id)
+        try:
+            open_run(settings, header)
+        except WarehouseBusy:
+            return _defer_run(report, header, settings, len(items))
         planned = plan(items, settings, run_id, started)
+        if planned is None:
+            return _defer_run(report, header, settings, len(items))
         todo = planned.todo
         counts = RunCounts(inputs=planned.inputs, skipped_by_reason=planned.skipped_by_reason)
         counts.skipped = sum(planned.skipped_by_reason.values())
@@ -342,9 +450,9 @@ def ingest(
         counts.rejected = sum(rejected_by_reason.values())
         if not counts.balanced():
             raise RuntimeError(f"run {run_id} lost track of inputs: {asdict(counts)}")
-        counts, report.replaced = load(settings, run_id, counts, counts.loaded)
-        report.counts = counts
-        report.status = "completed"
+        report.counts, report.replaced, report.status = load(settings, header, counts)
+        if report.status == "deferred":
+            report.message = BUSY_AT_LOAD
         report.task_runs = len(batches) + 2
     except WarehouseError as exc:
         fail_run(settings, run_id, str(exc))

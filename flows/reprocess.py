@@ -31,6 +31,8 @@ from flows.ingest import (
     make_batches,
     new_run_id,
     open_run,
+    refresh_warehouse,
+    run_header,
     utc_now,
 )
 from flows.progress import progress
@@ -77,7 +79,7 @@ def select_articles(settings: Settings, since: datetime | None, source: str | No
 def load_changes(settings: Settings, run_id: str, counts: RunCounts) -> tuple[RunCounts, int]:
     """Replace changed articles batch by batch, then close the run and publish its Parquet."""
     progress().phase("Loading", None)
-    with connect(settings.database_path) as con:
+    with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
         changed, change_rows = load_reprocessed(con, settings.warehouse, run_id, utc_now())
         unchanged = counts.loaded - changed
         counts.loaded = changed
@@ -101,6 +103,7 @@ def load_changes(settings: Settings, run_id: str, counts: RunCounts) -> tuple[Ru
             },
         )
         publish_staging(con, settings.warehouse, run_id)
+        refresh_warehouse(con, settings, [run_id], articles_changed=changed > 0)
     return counts, change_rows
 
 
@@ -124,7 +127,7 @@ def reprocess(
     lock = claim_staging(settings.warehouse, run_id)
     try:
         arguments = {"command": "reprocess", "since": since.isoformat() if since else None, "source": source}
-        open_run(settings, run_id, started, arguments, report.flow_run_id)
+        open_run(settings, run_header(settings, run_id, started, arguments, report.flow_run_id))
         todo, missing = select_articles(settings, since, source)
         counts = RunCounts(inputs=len(todo) + missing)
         if missing:

@@ -3,8 +3,11 @@
 Layout under the warehouse folder:
   staging/<run_id>/<table>/part-NNNNN.parquet   written by batches, not yet loaded
   parquet/<table>/run_id=<run_id>/part-NNNNN.parquet   loaded: the permanent Parquet history
+  staging/<run_id>/run.json   the run's complete `runs` row, written when its staging is done
 A run's staging folder moves to parquet/ only after its transaction committed, so Parquet
-readers never see rows the database does not have.
+readers never see rows the database does not have. A staging folder with a run.json is a
+run whose load is pending (deferred because the warehouse was busy): `recover_staging`
+loads it first thing on the next run, or `newsroom load` does.
 """
 
 from __future__ import annotations
@@ -14,12 +17,16 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tasks.records import RUNS_SCHEMA
 from tasks.warehouse import load_sql
+
+MANIFEST = "run.json"
 
 TABLES = ("articles", "rejects", "runs")
 
@@ -79,15 +86,39 @@ class RunCounts:
         return self.inputs == self.loaded + self.rejected + self.skipped + self.deferred
 
 
-def load_run(con, warehouse: Path, run_id: str, staged_articles: int, finish: dict) -> LoadResult:
-    """Load a run's staged Parquet and close its `runs` row in one transaction.
+def write_manifest(warehouse: Path, run_id: str, run_row: dict) -> Path:
+    """Write a run's complete `runs` row beside its staged Parquet: from now on its load is pending."""
+    path = staging_dir(warehouse, run_id) / MANIFEST
+    path.parent.mkdir(parents=True, exist_ok=True)
+    values = {name: run_row.get(name) for name in RUNS_SCHEMA.names}
+    text = json.dumps(values, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v), indent=1)
+    tmp = path.with_name(MANIFEST + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
-    `finish` holds the `runs` columns to set; its counts are corrected for rows that turned
-    out to be duplicates at load time. Raises duckdb.Error; the transaction is then rolled back.
+
+def read_manifest(warehouse: Path, run_id: str) -> dict | None:
+    """The `runs` row a run staged for its pending load, or None when it has none."""
+    path = staging_dir(warehouse, run_id) / MANIFEST
+    if not path.is_file():
+        return None
+    row = json.loads(path.read_text(encoding="utf-8"))
+    for name in ("started_at", "finished_at"):
+        row[name] = datetime.fromisoformat(row[name]) if row.get(name) else None
+    return row
+
+
+def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
+    """Load a run's staged Parquet and write its complete `runs` row in one transaction.
+
+    `run_row` holds every `runs` column; its counts are corrected for rows that turned out
+    to be duplicates at load time. Raises duckdb.Error; the transaction is then rolled back.
     """
     articles = staged_files(warehouse, run_id, "articles")
     rejects = staged_files(warehouse, run_id, "rejects")
     result = LoadResult()
+    row = {name: run_row.get(name) for name in RUNS_SCHEMA.names}
     con.execute("begin transaction")
     try:
         if articles:
@@ -95,15 +126,15 @@ def load_run(con, warehouse: Path, run_id: str, staged_articles: int, finish: di
             result.loaded = con.execute(load_sql("load/insert_articles.sql"), {"files": articles}).fetchone()[0]
         if rejects:
             result.rejected = con.execute(load_sql("load/insert_rejects.sql"), {"files": rejects}).fetchone()[0]
-        result.duplicates = staged_articles - result.loaded
-        finish = dict(finish)
+        result.duplicates = (row["loaded"] or 0) - result.loaded
         if result.duplicates:
-            skipped_by_reason = json.loads(finish["skipped_by_reason"])
+            skipped_by_reason = json.loads(row["skipped_by_reason"])
             skipped_by_reason["duplicate"] = skipped_by_reason.get("duplicate", 0) + result.duplicates
-            finish["skipped_by_reason"] = json.dumps(skipped_by_reason, sort_keys=True)
-            finish["loaded"] -= result.duplicates
-            finish["skipped"] += result.duplicates
-        con.execute(load_sql("load/finish_run.sql"), finish)
+            row["skipped_by_reason"] = json.dumps(skipped_by_reason, sort_keys=True)
+            row["loaded"] -= result.duplicates
+            row["skipped"] += result.duplicates
+        con.execute(load_sql("load/delete_run.sql"), {"run_id": run_id})
+        con.execute(load_sql("load/insert_run_row.sql"), row)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -154,29 +185,37 @@ def _alive(folder: Path) -> bool:
 
 
 def recover_staging(con, warehouse: Path) -> list[str]:
-    """Finish what crashed runs left in staging/: publish loaded runs, drop unloaded ones.
+    """Finish what earlier runs left in staging/, oldest first; return the run ids it loaded.
 
-    A run whose process died before its load has nothing in the database, so the next run
-    processes its inputs again: nothing is lost, nothing is loaded twice. Its `runs` row is
-    marked `crashed`. Folders of runs still alive (lock held) are left alone.
-    Returns the run ids it dropped.
+    - already loaded (the process stopped before tidying up): publish its Parquet files;
+    - staged completely (run.json present) but not loaded, because the warehouse was busy
+      or the process stopped: load it now, exactly as its own run would have;
+    - anything else died before its staging was complete: nothing of it is in the database,
+      so the next run processes its inputs again. Its `runs` row is marked `crashed`.
+    Folders of runs still alive (lock held) are left alone.
     """
     root = Path(warehouse) / "staging"
-    dropped: list[str] = []
+    loaded: list[str] = []
     if not root.is_dir():
-        return dropped
+        return loaded
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if _alive(folder):
             continue
-        status = con.execute(load_sql("load/run_status.sql"), {"run_id": folder.name}).fetchone()
-        if status and status[0] == "completed":
-            publish_staging(con, warehouse, folder.name)
+        run_id = folder.name
+        status = con.execute(load_sql("load/run_status.sql"), {"run_id": run_id}).fetchone()
+        if status and status[0] in ("completed", "deferred"):
+            publish_staging(con, warehouse, run_id)
+            continue
+        manifest = read_manifest(warehouse, run_id)
+        if manifest is not None:
+            load_run(con, warehouse, run_id, manifest)
+            publish_staging(con, warehouse, run_id)
+            loaded.append(run_id)
             continue
         if status and status[0] == "running":
-            con.execute(load_sql("load/mark_crashed.sql"), {"run_id": folder.name})
+            con.execute(load_sql("load/mark_crashed.sql"), {"run_id": run_id})
         shutil.rmtree(folder, ignore_errors=True)
-        dropped.append(folder.name)
-    return dropped
+    return loaded
 
 
 def load_reprocessed(con, warehouse: Path, run_id: str, changed_at) -> tuple[int, int]:

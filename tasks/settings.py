@@ -24,8 +24,19 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(20 * MIB, ge=1024, description="Largest input accepted, after decompression.")
     min_text_chars: int = Field(40, ge=1, description="Shorter cleaned bodies are rejected as 'no_article'.")
     language_min_chars: int = Field(200, ge=1, description="Bodies this long get language detection from text.")
+    lock_wait_seconds: float = Field(
+        30.0, ge=0, description="How long a run waits for the warehouse lock before it defers its load."
+    )
+    near_duplicate_threshold: float = Field(
+        0.8, gt=0, le=1, description="Estimated Jaccard similarity of word 5-grams above which two articles are near-duplicates."
+    )
 
     @property
     def database_path(self) -> Path:
         """The DuckDB file inside the warehouse."""
         return self.warehouse / "news.duckdb"
+
+    @property
+    def published_path(self) -> Path:
+        """The read-only snapshot analysts and BI tools open; replaced atomically after each load."""
+        return self.warehouse / "published" / "news.duckdb"

@@ -18,6 +18,10 @@ class WarehouseError(Exception):
     """The warehouse cannot be used (locked, read-only, damaged): the run cannot proceed."""
 
 
+class WarehouseBusy(WarehouseError):
+    """Another process held the warehouse's lock for longer than we were willing to wait."""
+
+
 @cache
 def load_sql(name: str) -> str:
     """The text of one statement file under `sql/`, e.g. `load/plan_inputs.sql`."""
@@ -55,8 +59,10 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = LOCK_WAIT
             con = duckdb.connect(str(path), read_only=read_only)
             break
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+            if "lock" not in str(exc).lower():
                 raise WarehouseError(_explain(exc, path)) from None
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(_explain(exc, path)) from None
             time.sleep(0.5)
         except duckdb.Error as exc:
             raise WarehouseError(_explain(exc, path)) from None
@@ -67,9 +73,14 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = LOCK_WAIT
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table in `sql/schema/` that does not exist yet."""
+    """Create every table in `sql/schema/` that does not exist yet, then every view in `sql/views/`.
+
+    Views are replaced each time, so a changed view file takes effect on the next run.
+    """
     for ddl in sorted((SQL_DIR / "schema").glob("*.sql")):
         con.execute(ddl.read_text(encoding="utf-8"))
+    for view in sorted((SQL_DIR / "views").glob("*.sql")):
+        con.execute(view.read_text(encoding="utf-8"))
 
 
 def plan_inputs(con: duckdb.DuckDBPyConnection, candidates: pa.Table) -> dict[tuple[str, str], str]:

@@ -3,7 +3,7 @@ create table if not exists runs (
     run_id             varchar not null,
     started_at         timestamp not null,  -- UTC
     finished_at        timestamp,           -- UTC, null while running
-    status             varchar not null,    -- running | completed | failed
+    status             varchar not null,    -- running | completed | failed | crashed | deferred (nothing processed: warehouse busy)
     inputs             bigint,
     loaded             bigint,
     rejected           bigint,

@@ -66,8 +66,8 @@ def test_bad_sql_is_one_clear_sentence(inputs, tmp_path, env):
     assert missing.returncode == 1 and "run `newsroom run` first" in missing.stderr
     import duckdb
 
-    warehouse.mkdir()
-    duckdb.connect(str(warehouse / "news.duckdb")).close()
+    (warehouse / "published").mkdir(parents=True)
+    duckdb.connect(str(warehouse / "published" / "news.duckdb")).close()
     bad = newsroom("sql", "select nonsense from nowhere", "--warehouse", str(warehouse), env=env)
     assert bad.returncode == 1
     assert bad.stderr.startswith("Query failed:") and len(bad.stderr.strip().splitlines()) == 1

@@ -4,11 +4,23 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from tasks.dedup import CLUSTERS_SCHEMA, SIGNATURES_SCHEMA
+from tasks.quality import METRICS_SCHEMA
 from tasks.records import ARTICLES_SCHEMA, REJECTS_SCHEMA, RUNS_SCHEMA
 from tasks.warehouse import SQL_DIR, ensure_schema
 
 
-@pytest.mark.parametrize("table,schema", [("articles", ARTICLES_SCHEMA), ("rejects", REJECTS_SCHEMA), ("runs", RUNS_SCHEMA)])
+@pytest.mark.parametrize(
+    "table,schema",
+    [
+        ("articles", ARTICLES_SCHEMA),
+        ("rejects", REJECTS_SCHEMA),
+        ("runs", RUNS_SCHEMA),
+        ("duplicate_clusters", CLUSTERS_SCHEMA),
+        ("article_signatures", SIGNATURES_SCHEMA),
+        ("run_metrics", METRICS_SCHEMA),
+    ],
+)
 def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
     with duckdb.connect(str(tmp_path / "news.duckdb")) as con:
         ensure_schema(con)
@@ -25,13 +37,18 @@ def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
 
 
 def test_every_table_has_its_own_ddl_file():
-    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == ["article_changes", "articles", "rejects", "runs"]
+    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == [
+        "article_changes", "article_signatures", "articles", "duplicate_clusters", "rejects", "run_metrics", "runs"
+    ]
 
 
 def test_schema_is_idempotent(tmp_path):
     with duckdb.connect(str(tmp_path / "news.duckdb")) as con:
         ensure_schema(con)
         ensure_schema(con)
-        assert {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()} == {
-            "article_changes", "articles", "rejects", "runs"
-        }
+        tables = con.execute("select table_name from information_schema.tables where table_type = 'BASE TABLE'").fetchall()
+        views = con.execute("select table_name from information_schema.tables where table_type = 'VIEW'").fetchall()
+    assert {r[0] for r in tables} == {
+        "article_changes", "article_signatures", "articles", "duplicate_clusters", "rejects", "run_metrics", "runs"
+    }
+    assert {r[0] for r in views} == {p.stem for p in (SQL_DIR / "views").glob("*.sql")}

@@ -65,7 +65,7 @@ def hostile(tmp_path: Path) -> Path:
         f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY xxe SYSTEM "file://{secret}">]>'
         f'<html xmlns="http://www.w3.org/1999/xhtml"><body><article><p>&xxe;</p>{PARAGRAPH * 3}</article></body></html>'
     )
-    laughs = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    laughs = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     (folder / "billion_laughs.xhtml").write_text(
         f'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY l0 "lol">{laughs}]><html><body><p>&l9;</p>{PARAGRAPH * 3}</body></html>'
     )

@@ -1,0 +1,1 @@
+delete from run_metrics where run_id = $run_id

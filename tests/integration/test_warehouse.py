@@ -1,0 +1,210 @@
+"""The analyst side of the warehouse on a real run: search, duplicates, quality checks, views, BI."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from itertools import pairwise
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from flows.ingest import ingest
+from tasks.quality import check_files, run_checks
+from tasks.records import ARTICLES_SCHEMA
+from tasks.search import load_fts, search_articles
+from tasks.warehouse import SQL_DIR
+from tests.conftest import DATA, ROOT, SEED
+
+NEWSROOM = [sys.executable, "-m", "flows.cli"]
+UPDATE = "\n\nUpdate: the Pentagon later said no decision on trainers had been taken.\n"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory, prefect_server) -> Path:
+    """A warehouse after two runs over the test pages plus a copy, an updated version and a reject."""
+    root = tmp_path_factory.mktemp("corpus")
+    inputs = root / "inputs"
+    inputs.mkdir()
+    seed = SEED.read_text(encoding="utf-8")
+    (inputs / "seed.txt").write_text(seed, encoding="utf-8")
+    (inputs / "seed_copy.txt").write_text(seed.replace("\n\n", "\n\n\n"), encoding="utf-8")  # same text, other bytes
+    shutil.copy(DATA / "harbour_article.html", inputs)
+    (inputs / "empty.html").write_bytes(b"")
+    warehouse = root / "warehouse"
+    for _ in range(2):
+        state = ingest(sources=[str(inputs)], warehouse=str(warehouse), return_state=True)
+        assert state.is_completed() and state.result().status == "completed"
+        # second run: an updated version of the story and a German page arrive
+        (inputs / "seed_updated.txt").write_text(seed + UPDATE, encoding="utf-8")
+        shutil.copy(DATA / "wahl_artikel.html", inputs)
+    return warehouse
+
+
+def published(corpus: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(corpus / "published" / "news.duckdb"), read_only=True)
+
+
+def newsroom(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")} | {"COLUMNS": "200"}
+    return subprocess.run([*NEWSROOM, *args], input=stdin, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_search_ranks_the_matching_article_first_with_a_snippet(corpus):
+    result = newsroom("search", "nato trainers", "--warehouse", str(corpus))
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.split("\n2. ")[0]
+    assert first.startswith("1. NATO is One Step Away") and "**NATO**" in first
+    assert "Port of" not in result.stdout  # the harbour story does not mention them
+    with published(corpus) as con:
+        hits = search_articles(con, "harbour night shifts")
+    assert hits[0].title.startswith("Port of") and "**night** **shifts**" in hits[0].snippet.lower()
+    assert all(a.score >= b.score for a, b in pairwise(hits))
+
+
+def test_search_index_follows_each_load(corpus):
+    # the German page arrived with the second run; the index built then finds it
+    with published(corpus) as con:
+        [hit] = search_articles(con, "Fährverbindung")
+    assert hit.title == "Stadtrat beschließt neue Fährverbindung" or "Fährverbindung" in hit.snippet
+
+
+def test_duplicates_are_clustered_and_one_version_is_kept(corpus):
+    with published(corpus) as con:
+        clusters = con.execute(
+            "select a.source, c.kind, c.similarity, c.cluster_id from duplicate_clusters c join articles a using (article_id) order by 1"
+        ).fetchall()
+        [(total,)] = con.execute("select count(*) from articles").fetchall()
+        kept = con.execute("select source from articles_deduplicated where title like 'NATO%'").fetchall()
+        [(deduplicated,)] = con.execute("select count(*) from articles_deduplicated").fetchall()
+    names = {Path(source).name: (kind, similarity) for source, kind, similarity, _ in clusters}
+    assert set(names) == {"seed.txt", "seed_copy.txt", "seed_updated.txt"}
+    assert len({cluster for *_, cluster in clusters}) == 1
+    assert sorted(kind for kind, _ in names.values()) == ["exact", "exact", "near"]
+    assert 0.8 <= names["seed_updated.txt"][1] < 1.0
+    assert total == 5 and deduplicated == 3
+    assert [Path(s).name for (s,) in kept] == ["seed_updated.txt"]  # the latest version wins
+
+
+@pytest.mark.parametrize("check", [p.stem for p in check_files()])
+def test_every_check_passes_on_a_real_warehouse(corpus, check):
+    with published(corpus) as con:
+        assert run_checks(con)[check] == []
+
+
+BROKEN = {
+    "articles_without_text": "insert into articles select * replace ('' as text, 0 as word_count, 'x' as article_id, 'x' as source) from articles limit 1",
+    "articles_future_published": "update articles set published_at = current_timestamp::timestamp + interval 30 day where title like 'Port%'",
+    "articles_duplicate_ids": "insert into articles select * replace ('elsewhere' as source) from articles limit 1",
+    "articles_duplicate_sources": "insert into articles select * replace ('other-id' as article_id) from articles limit 1",
+    "articles_orphan_runs": "update articles set run_id = 'no-such-run' where title like 'Port%'",
+    "rejects_orphan_runs": "update rejects set run_id = 'no-such-run'",
+    "runs_unbalanced": "update runs set loaded = loaded + 1",
+    "duplicate_clusters_orphans": "insert into duplicate_clusters values ('gone', 'gone', 1.0, 'exact')",
+}
+
+
+def test_every_check_has_a_broken_row_it_catches():
+    assert sorted(BROKEN) == sorted(p.stem for p in check_files())
+
+
+@pytest.mark.parametrize("check", sorted(BROKEN))
+def test_a_broken_row_is_caught(corpus, tmp_path, check):
+    database = tmp_path / "broken.duckdb"
+    shutil.copy(corpus / "news.duckdb", database)
+    with duckdb.connect(str(database)) as con:
+        con.execute(BROKEN[check])
+        failures = {name: len(rows) for name, rows in run_checks(con).items() if rows}
+    assert check in failures
+
+
+def test_run_metrics_record_quality_per_run(corpus):
+    with published(corpus) as con:
+        runs = [r for (r,) in con.execute("select run_id from runs order by started_at").fetchall()]
+        metrics = {
+            (m, s): v
+            for m, s, v in con.execute(
+                "select metric, subject, value from run_metrics where run_id = $r", {"r": runs[0]}
+            ).fetchall()
+        }
+        [(measured,)] = con.execute("select count(distinct run_id) from run_metrics").fetchall()
+    assert measured == 2
+    assert metrics[("run_rows", "articles")] == 3 and metrics[("run_rows", "rejects")] == 1
+    assert metrics[("reject_rate", "empty")] == pytest.approx(1 / 4)
+    assert {s for m, s in metrics if m == "null_rate"} == {f"articles.{c}" for c in ARTICLES_SCHEMA.names}
+    assert metrics[("null_rate", "articles.text")] == 0
+    assert metrics[("null_rate", "articles.url")] == pytest.approx(2 / 3)  # only the HTML page has one
+    assert metrics[("null_rate", "articles.authors")] == pytest.approx(2 / 3)  # the text files have no byline
+    assert {s for m, s in metrics if m == "check_failures"} == {p.stem for p in check_files()}
+    assert sum(v for (m, _), v in metrics.items() if m == "check_failures") == 0
+
+
+@pytest.mark.parametrize("view", [p.stem for p in sorted((SQL_DIR / "views").glob("*.sql"))])
+def test_every_view_is_documented_and_answers(corpus, view):
+    text = (SQL_DIR / "views" / f"{view}.sql").read_text(encoding="utf-8")
+    assert text.startswith(f"-- {view}: ")
+    assert re.search(rf"create or replace view {view} as", text)
+    with published(corpus) as con:
+        assert con.execute(f"select count(*) from {view}").fetchone()[0] > 0  # noqa: S608 - names from sql/views
+
+
+def readme_queries() -> list[tuple[str, str]]:
+    """The (question, SQL) pairs of the README's "Ask the warehouse" section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Ask the warehouse\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\d+\. \*\*(.+?)\*\*\n+```sql\n(.*?)```", section, flags=re.DOTALL | re.MULTILINE)
+
+
+def test_readme_has_ten_questions():
+    assert len(readme_queries()) == 10
+
+
+@pytest.mark.parametrize("question,query", readme_queries(), ids=[q for q, _ in readme_queries()])
+def test_readme_question_is_answered(corpus, question, query):
+    with published(corpus) as con:
+        load_fts(con)
+        rows = con.execute(query).fetchall()
+    assert rows, question
+
+
+def test_sql_writes_parquet(corpus, tmp_path):
+    target = tmp_path / "out" / "overview.parquet"
+    result = newsroom("sql", "select article_id, title, copies from article_overview order by 1", "--format", "parquet", "--output", str(target), "--warehouse", str(corpus))
+    assert result.returncode == 0, result.stderr
+    table = pq.read_table(target)
+    assert table.num_rows == 5 and table.column_names == ["article_id", "title", "copies"]
+
+
+def test_shell_opens_the_published_warehouse_with_search(corpus):
+    result = newsroom(
+        "shell", "--warehouse", str(corpus),
+        stdin="select count(*) as n from articles_deduplicated;\n"
+        "select count(*) as hits from articles where fts_main_articles.match_bm25(article_id, 'harbour') is not null;\n",
+    )
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"│\s+3\s+│", result.stdout) and re.search(r"│\s+1\s+│", result.stdout)
+    # read-only: the shell cannot change the published snapshot
+    result = newsroom("shell", "--warehouse", str(corpus), stdin="delete from articles;\n")
+    assert "read-only" in (result.stdout + result.stderr)
+
+
+def test_sqlalchemy_duckdb_engine_reads_the_published_warehouse(corpus):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    # the connection string the README tells BI users to paste
+    url = f"duckdb:///{corpus / 'published' / 'news.duckdb'}?access_mode=read_only"
+    assert url.startswith("duckdb:////")
+    engine = create_engine(url)
+    with engine.connect() as con:
+        with pytest.raises(DBAPIError, match="read-only"):
+            con.execute(text("delete from articles"))
+        con.rollback()
+        rows = con.execute(text("select site, articles from source_health where articles > :n order by site"), {"n": 0}).fetchall()
+    engine.dispose()
+    assert ("The Coastal Ledger", 1) in [tuple(r) for r in rows]
