@@ -60,7 +60,7 @@ def _summary(report, database: Path) -> Table:
     table.add_row("rejected", str(counts.rejected), ", ".join(f"{k} {v}" for k, v in sorted(counts.rejected_by_reason.items())))
     table.add_row("skipped", str(counts.skipped), ", ".join(f"{k} {v}" for k, v in sorted(counts.skipped_by_reason.items())))
     if counts.deferred:
-        why = report.message if report.status == "deferred" else "changed while reading; the next run takes them"
+        why = report.message if report.status == "deferred" else "unreachable for now or changed while reading; the next run takes them"
         table.add_row("deferred", str(counts.deferred), why)
     table.add_row("elapsed", f"{report.elapsed_seconds:.1f} s", f"{report.pages_per_second:.1f} inputs/s")
     table.add_row("warehouse", str(database), f"Parquet in {database.parent / 'parquet'}")
@@ -70,9 +70,27 @@ def _summary(report, database: Path) -> Table:
 @app.command()
 def run(
     sources: Annotated[
-        list[Path],
-        typer.Argument(help="Files or folders (searched recursively) of .html, .htm, .xhtml, .txt, optionally .gz."),
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Files or folders (searched recursively) of .html, .htm, .xhtml, .txt (optionally .gz), .warc(.gz); "
+            "http(s) URLs of pages, feeds or sitemaps (told apart by their content).",
+            show_default=False,
+        ),
+    ] = None,
+    urls: Annotated[list[Path] | None, typer.Option("--urls", help="A file of URLs, one per line (# comments).")] = None,
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="An RSS or Atom feed URL: fetch its items.")] = None,
+    sitemap: Annotated[
+        list[str] | None, typer.Option("--sitemap", help="A sitemap or sitemap index URL (gzip too): fetch its pages.")
+    ] = None,
+    since: Annotated[
+        datetime | None,
+        typer.Option(help="Only feed/sitemap entries dated on or after this (undated entries are kept).",
+                     formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"], show_default=False),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many entries per feed or sitemap.")] = None,
+    allow_private_networks: Annotated[
+        bool, typer.Option("--allow-private-networks", help="Allow fetching private, loopback and link-local addresses.")
+    ] = False,
     warehouse: Annotated[
         Path | None,
         typer.Option(help="Warehouse folder \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
@@ -85,11 +103,30 @@ def run(
     Unchanged inputs are skipped, a changed file replaces its article, and inputs that
     cannot become an article are kept in the [bold]rejects[/bold] table with a reason.
     """
-    missing = [str(s) for s in sources if not s.exists()]
+    from tasks.sources import is_url
+
+    sources = sources or []
+    if not (sources or urls or feed or sitemap):
+        err.print("[red]Nothing to ingest:[/red] name files, folders or URLs, or use --urls, --feed or --sitemap.")
+        raise typer.Exit(2)
+    missing = [s for s in sources if not is_url(s) and not Path(s).exists()]
+    missing += [str(u) for u in urls or [] if not u.exists()]
     if missing:
         err.print(f"[red]Source not found:[/red] {', '.join(missing)}")
         raise typer.Exit(1)
-    report = _run_flow("flows.ingest:ingest", verbose, sources=[str(s) for s in sources], warehouse=_str(warehouse), batch_size=batch_size)
+    report = _run_flow(
+        "flows.ingest:ingest",
+        verbose,
+        sources=list(sources),
+        warehouse=_str(warehouse),
+        batch_size=batch_size,
+        url_files=[str(u) for u in urls or []],
+        feeds=list(feed or []),
+        sitemaps=list(sitemap or []),
+        since=since,
+        limit=limit,
+        allow_private_networks=True if allow_private_networks else None,
+    )
     database = _database(warehouse)
     out.print(_summary(report, database))
     out.print("\nAsk the warehouse, for example:")

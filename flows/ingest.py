@@ -24,7 +24,9 @@ from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.progress import progress
+from tasks.archive import RawArchive, raw_archive_path
 from tasks.clean import clean_page
+from tasks.crawl import Crawler, Job, read_deferred, read_fetch_log
 from tasks.dedup import update_duplicate_clusters
 from tasks.load import (
     RunCounts,
@@ -42,6 +44,7 @@ from tasks.quality import record_run_metrics
 from tasks.records import (
     ARTICLES_SCHEMA,
     EXTRACTOR_VERSION,
+    FETCHES_SCHEMA,
     REJECTS_SCHEMA,
     CleanedPage,
     InputItem,
@@ -51,9 +54,10 @@ from tasks.records import (
 )
 from tasks.search import build_search_index, search_index_exists
 from tasks.settings import Settings
-from tasks.sources import SourceNotFound, expand_sources
+from tasks.sources import SourceNotFound, WebSource, expand_sources, expand_web_sources
 from tasks.warehouse import WarehouseBusy, WarehouseError, connect, ensure_schema, load_sql, plan_inputs
 
+FETCH_REJECTS = "part-fetch.parquet"
 BUSY_AT_LOAD = (
     "The warehouse was busy (another program held it open): the staged run waits in "
     "staging/ and is loaded by the next run or `newsroom load`."
@@ -206,6 +210,48 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, staging_dir(settings.warehouse, run_id) / "rejects" / "part-00000.parquet")
     return Plan(len(scanned), todo, dict(skipped), dict(Counter(r["reason"] for r in rejects)))
+
+
+@dataclass
+class FetchOutcome:
+    """What the fetch stage did with the run's web inputs (pages go on to be planned and cleaned)."""
+
+    items: list[InputItem]
+    inputs: int
+    rejected: dict[str, int]
+    skipped: dict[str, int]
+    deferred: int
+
+
+@task(name="fetch-web", cache_policy=NO_CACHE)
+def fetch(
+    web: list[WebSource], settings: Settings, run_id: str, started: datetime, since: datetime | None, limit: int | None
+) -> FetchOutcome:
+    """Fetch the web sources and what earlier runs deferred; stage the fetch log and fetch rejects."""
+    jobs = [Job(source.url, source.purpose) for source in web]
+    jobs += [Job(url, purpose) for url, purpose in read_deferred(settings.database_path)]
+    if jobs:
+        progress().phase("Fetching", None)
+    with RawArchive(raw_archive_path(settings.warehouse, run_id)) as archive:
+        crawler = Crawler(settings, archive, run_id, lambda urls: read_fetch_log(settings.database_path, urls), since, limit)
+        result = crawler.run(jobs)
+    folder = staging_dir(settings.warehouse, run_id)
+    if result.fetch_rows:
+        write_parquet(result.fetch_rows, FETCHES_SCHEMA, folder / "fetches" / "part-00000.parquet")
+    rejects = [reject_row(source, id_, rejected, run_id, started) for source, id_, rejected in result.rejects]
+    if rejects:
+        write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / FETCH_REJECTS)
+    return FetchOutcome(
+        result.items, result.inputs, dict(Counter(r["reason"] for r in rejects)), dict(result.skipped), result.deferred
+    )
+
+
+def discard_fetch_staging(settings: Settings, run_id: str) -> None:
+    """Drop what the fetch stage staged, for a run that defers all its inputs: its fetches must
+    not reach the log as done, or the next run would skip pages that were never cleaned."""
+    folder = staging_dir(settings.warehouse, run_id)
+    for path in (folder / "fetches" / "part-00000.parquet", folder / "rejects" / FETCH_REJECTS):
+        path.unlink(missing_ok=True)
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
@@ -409,9 +455,21 @@ def ingest(
     sources: list[str],
     warehouse: str | None = None,
     batch_size: int | None = None,
+    url_files: list[str] | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+    allow_private_networks: bool | None = None,
 ):
-    """Ingest local article files (HTML, text, gzip) into the DuckDB warehouse."""
-    overrides = {k: v for k, v in {"warehouse": warehouse, "batch_size": batch_size}.items() if v is not None}
+    """Ingest local article files (HTML, text, gzip, WARC) and web pages, feeds and sitemaps."""
+    overrides = {
+        k: v
+        for k, v in {
+            "warehouse": warehouse, "batch_size": batch_size, "allow_private_networks": allow_private_networks
+        }.items()
+        if v is not None
+    }
     settings = Settings(**overrides)
     clock = time.perf_counter()
     started = utc_now()
@@ -420,24 +478,34 @@ def ingest(
     report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
     try:
         items = expand_sources(sources)
+        web = expand_web_sources(sources, url_files or (), feeds or (), sitemaps or ())
         lock = claim_staging(settings.warehouse, run_id)
     except SourceNotFound as exc:
         return Failed(message=str(exc))
     except OSError as exc:
         return Failed(message=f"The warehouse folder {settings.warehouse} cannot be written: {exc.strerror}.")
-    header = run_header(settings, run_id, started, {"command": "run", "sources": list(sources)}, report.flow_run_id)
+    arguments = {
+        "command": "run", "sources": list(sources), "url_files": url_files or [], "feeds": feeds or [],
+        "sitemaps": sitemaps or [], "since": since.isoformat() if since else None, "limit": limit,
+    }
+    header = run_header(settings, run_id, started, arguments, report.flow_run_id)
     try:
         try:
             open_run(settings, header)
         except WarehouseBusy:
-            return _defer_run(report, header, settings, len(items))
-        planned = plan(items, settings, run_id, started)
+            return _defer_run(report, header, settings, len(items) + len(web))
+        fetched = fetch(web, settings, run_id, started, since, limit)
+        planned = plan(items + fetched.items, settings, run_id, started)
         if planned is None:
-            return _defer_run(report, header, settings, len(items))
+            discard_fetch_staging(settings, run_id)
+            return _defer_run(report, header, settings, len(items) + fetched.inputs)
         todo = planned.todo
-        counts = RunCounts(inputs=planned.inputs, skipped_by_reason=planned.skipped_by_reason)
-        counts.skipped = sum(planned.skipped_by_reason.values())
-        rejected_by_reason = Counter(planned.rejected_by_reason)
+        # Fetched pages are counted by the plan; the fetch stage's other outcomes are added here.
+        skipped = Counter(planned.skipped_by_reason) + Counter(fetched.skipped)
+        counts = RunCounts(inputs=planned.inputs + fetched.inputs - len(fetched.items), skipped_by_reason=dict(skipped))
+        counts.skipped = sum(skipped.values())
+        counts.deferred = fetched.deferred
+        rejected_by_reason = Counter(planned.rejected_by_reason) + Counter(fetched.rejected)
         progress().phase("Cleaning", len(todo))
         batches = make_batches(todo, settings.batch_size)
         futures = [clean_batch.submit(batch, n + 1, settings, run_id, started) for n, batch in enumerate(batches)]
@@ -453,7 +521,7 @@ def ingest(
         report.counts, report.replaced, report.status = load(settings, header, counts)
         if report.status == "deferred":
             report.message = BUSY_AT_LOAD
-        report.task_runs = len(batches) + 2
+        report.task_runs = len(batches) + 3
     except WarehouseError as exc:
         fail_run(settings, run_id, str(exc))
         return Failed(message=str(exc))

@@ -28,7 +28,7 @@ from tasks.warehouse import load_sql
 
 MANIFEST = "run.json"
 
-TABLES = ("articles", "rejects", "runs")
+TABLES = ("articles", "rejects", "fetches", "runs")
 
 
 def staging_dir(warehouse: Path, run_id: str) -> Path:
@@ -117,6 +117,7 @@ def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
     """
     articles = staged_files(warehouse, run_id, "articles")
     rejects = staged_files(warehouse, run_id, "rejects")
+    fetches = staged_files(warehouse, run_id, "fetches")
     result = LoadResult()
     row = {name: run_row.get(name) for name in RUNS_SCHEMA.names}
     con.execute("begin transaction")
@@ -126,6 +127,8 @@ def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
             result.loaded = con.execute(load_sql("load/insert_articles.sql"), {"files": articles}).fetchone()[0]
         if rejects:
             result.rejected = con.execute(load_sql("load/insert_rejects.sql"), {"files": rejects}).fetchone()[0]
+        if fetches:
+            con.execute(load_sql("load/insert_fetches.sql"), {"files": fetches})
         result.duplicates = (row["loaded"] or 0) - result.loaded
         if result.duplicates:
             skipped_by_reason = json.loads(row["skipped_by_reason"])
@@ -145,7 +148,7 @@ def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
 def publish_staging(con, warehouse: Path, run_id: str) -> None:
     """Move a loaded run's staged files into the Parquet history, and export its runs row."""
     staging = staging_dir(warehouse, run_id)
-    for table in ("articles", "rejects"):
+    for table in ("articles", "rejects", "fetches"):
         files = staged_files(warehouse, run_id, table)
         if files:
             target = history_dir(warehouse, table, run_id)

@@ -127,6 +127,19 @@ def _scan_warc(item: InputItem, max_bytes: int) -> Iterator[ScannedInput]:
         yield ScannedInput(replace(item, source=item.location + suffix), whole_file_id, rejected=damage)
 
 
+def _scan_record(item: InputItem, max_bytes: int) -> ScannedInput:
+    """Fingerprint an input that is one known record of a WARC file (a page the fetch stage archived)."""
+    try:
+        entry = WarcRecordReader(max_bytes).read(item.location, item.record_offset, item.record_index or 0)
+    except Rejected as rejected:
+        return ScannedInput(item, None, rejected=rejected)
+    if entry.problem is not None:
+        return ScannedInput(item, None, rejected=entry.problem)
+    if entry.payload is None:
+        return ScannedInput(item, None, skip_reason=_skip_reason(entry))
+    return ScannedInput(item, input_id(entry.payload))
+
+
 def scan_inputs(items: Iterable[InputItem], max_bytes: int) -> Iterator[ScannedInput]:
     """Read every input once and fingerprint it; WARC files expand into their records.
 
@@ -135,6 +148,9 @@ def scan_inputs(items: Iterable[InputItem], max_bytes: int) -> Iterator[ScannedI
     for item in items:
         if item.kind == "warc":
             yield from _scan_warc(item, max_bytes)
+            continue
+        if item.record_offset is not None:
+            yield _scan_record(item, max_bytes)
             continue
         try:
             yield ScannedInput(item, input_id(read_file(item, max_bytes)))

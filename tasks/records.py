@@ -38,6 +38,7 @@ class InputItem:
     record_offset: int | None = None  # for a WARC record: its byte offset (None: not seekable)
     url: str | None = None  # for a WARC record: its target URI
     fetched_at: datetime | None = None  # for a WARC record: its WARC-Date (UTC)
+    # A page fetched from the web is one record of the run's raw archive: `source` is its URL.
 
 
 @dataclass
@@ -96,6 +97,28 @@ REJECTS_SCHEMA = pa.schema(
         ("detail", pa.string()),
         ("rejected_at", pa.timestamp("us")),
         ("extractor_version", pa.string()),
+    ]
+)
+
+FETCHES_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("url", pa.string()),
+        ("final_url", pa.string()),
+        ("purpose", pa.string()),
+        ("attempt", pa.int32()),
+        ("status", pa.int32()),
+        ("bytes", pa.int64()),
+        ("content_type", pa.string()),
+        ("fetched_at", pa.timestamp("us")),
+        ("elapsed_ms", pa.int32()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("outcome", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("warc_file", pa.string()),
+        ("warc_offset", pa.int64()),
     ]
 )
 

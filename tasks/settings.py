@@ -30,6 +30,22 @@ class Settings(BaseSettings):
     near_duplicate_threshold: float = Field(
         0.8, gt=0, le=1, description="Estimated Jaccard similarity of word 5-grams above which two articles are near-duplicates."
     )
+    # Fetching (tasks/fetch.py, tasks/crawl.py): politeness, limits, safety.
+    contact_url: str = Field(
+        "https://example.org/newsroom-crawler", description="Sent in the User-Agent so site operators can reach you."
+    )
+    host_delay_seconds: float = Field(1.0, ge=0, description="Minimum pause between two requests to one host.")
+    max_crawl_delay_seconds: float = Field(60.0, ge=0, description="Cap on a robots.txt Crawl-delay.")
+    fetch_concurrency: int = Field(8, ge=1, le=256, description="Requests in flight at once, over all hosts.")
+    fetch_timeout_seconds: float = Field(30.0, gt=0, description="Total time one fetch may take, redirects included.")
+    connect_timeout_seconds: float = Field(10.0, gt=0, description="Time to connect or to wait for one read.")
+    max_wire_bytes: int = Field(10 * MIB, ge=1024, description="Largest response body accepted on the wire.")
+    max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed per fetch.")
+    fetch_attempts: int = Field(3, ge=1, le=10, description="Tries per URL and run for transient failures.")
+    retry_backoff_seconds: float = Field(1.0, ge=0, description="First retry pause; doubles with every retry.")
+    max_retry_after_seconds: float = Field(120.0, ge=0, description="A longer Retry-After defers the URL to the next run.")
+    max_deferrals: int = Field(5, ge=1, description="Runs a URL may be deferred before it is rejected as unreachable.")
+    allow_private_networks: bool = Field(False, description="Allow fetching private, loopback and link-local addresses.")
 
     @property
     def database_path(self) -> Path:

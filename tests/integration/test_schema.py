@@ -6,7 +6,7 @@ import pytest
 
 from tasks.dedup import CLUSTERS_SCHEMA, SIGNATURES_SCHEMA
 from tasks.quality import METRICS_SCHEMA
-from tasks.records import ARTICLES_SCHEMA, REJECTS_SCHEMA, RUNS_SCHEMA
+from tasks.records import ARTICLES_SCHEMA, FETCHES_SCHEMA, REJECTS_SCHEMA, RUNS_SCHEMA
 from tasks.warehouse import SQL_DIR, ensure_schema
 
 
@@ -19,6 +19,7 @@ from tasks.warehouse import SQL_DIR, ensure_schema
         ("duplicate_clusters", CLUSTERS_SCHEMA),
         ("article_signatures", SIGNATURES_SCHEMA),
         ("run_metrics", METRICS_SCHEMA),
+        ("fetches", FETCHES_SCHEMA),
     ],
 )
 def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
@@ -38,7 +39,8 @@ def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
 
 def test_every_table_has_its_own_ddl_file():
     assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == [
-        "article_changes", "article_signatures", "articles", "duplicate_clusters", "rejects", "run_metrics", "runs"
+        "article_changes", "article_signatures", "articles", "duplicate_clusters", "fetches", "rejects", "run_metrics",
+        "runs",
     ]
 
 
@@ -49,6 +51,7 @@ def test_schema_is_idempotent(tmp_path):
         tables = con.execute("select table_name from information_schema.tables where table_type = 'BASE TABLE'").fetchall()
         views = con.execute("select table_name from information_schema.tables where table_type = 'VIEW'").fetchall()
     assert {r[0] for r in tables} == {
-        "article_changes", "article_signatures", "articles", "duplicate_clusters", "rejects", "run_metrics", "runs"
+        "article_changes", "article_signatures", "articles", "duplicate_clusters", "fetches", "rejects", "run_metrics",
+        "runs",
     }
     assert {r[0] for r in views} == {p.stem for p in (SQL_DIR / "views").glob("*.sql")}

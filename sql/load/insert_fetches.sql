@@ -1,0 +1,2 @@
+insert into fetches by name
+select * from read_parquet($files)
