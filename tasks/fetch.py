@@ -39,6 +39,8 @@ ROBOTS_TOKEN = "newsroom"
 HTML_TYPES = {"text/html", "application/xhtml+xml", ""}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 MAX_DISCOVERY_DEPTH = 3  # a sitemap index of sitemap indexes of sitemaps, and no deeper
+# Failures of robots.txt that say the origin itself may not be contacted (SSRF rules).
+REFUSALS = {"private_address", "bad_url", "unsupported_scheme"}
 # After this many connection failures in a row a host counts as down for the rest of the run.
 HOST_DOWN_AFTER = 3
 
@@ -439,6 +441,7 @@ class Crawler:
         self._lookup_lock = threading.Lock()
         self._log: dict[str, LogEntry] = {}
         self._robots: dict[str, RobotsRules] = {}
+        self._refused: dict[str, tuple[str, str]] = {}  # origin -> why it may not be contacted at all
         self._crawl_delay: dict[str, float] = {}
         self._failures: Counter = Counter()
         self._remaining: dict[str, int] = {}
@@ -500,6 +503,11 @@ class Crawler:
             self._fetch_robots(client, job.url, origin)
             self.scheduler.add(job, front=True)  # the page waits for the host's next turn
             return self._pause(host)
+        refused = self._refused.get(origin)
+        if refused is not None:
+            self._record(job, None, "rejected", *refused)
+            self._reject(job, Rejected("fetch", *refused), None)
+            return 0.0
         if rules.status == "unavailable":
             self._defer(job, "robots_unavailable", "robots.txt could not be fetched (RFC 9309: assume disallow)")
             return 0.0
@@ -640,9 +648,11 @@ class Crawler:
             rules = parse_robots(failure.status, b"")
             self._record(job, failure.response, "robots", rules.status, failure.detail, started,
                          elapsed=int((time.monotonic() - clock) * 1000), offset=failure.warc_offset)
-            if failure.reason in ("connection_failed", "timeout"):
-                with self._lock:
+            with self._lock:
+                if failure.reason in ("connection_failed", "timeout"):
                     self._failures[host_of(url)] += 1
+                elif failure.reason in REFUSALS:
+                    self._refused[origin] = (failure.reason, failure.detail)
         delay = rules.crawl_delay(ROBOTS_TOKEN)
         with self._lock:
             self._robots[origin] = rules

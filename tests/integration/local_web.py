@@ -109,3 +109,16 @@ class LocalSite:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def article_page(n: int) -> bytes:
+    """A small, distinct news page that cleans into an article."""
+    paragraphs = "".join(
+        f"<p>Paragraph {p} of story {n}: the harbour council met on day {n} and voted on plan {n * 7 + p}, "
+        f"after residents had argued for weeks about ferries, parking and the old fish market.</p>"
+        for p in range(1, 5)
+    )
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story {n}</title></head>"
+        f"<body><nav><a href='/'>Home</a></nav><article><h1>Story {n}</h1>{paragraphs}</article></body></html>"
+    ).encode()
