@@ -73,6 +73,8 @@ def _gunzip(data: bytes) -> bytes:
         raise Rejected("discover", "corrupt_gzip", f"gzip sitemap is damaged: {exc}") from None
     if len(out) > MAX_XML_BYTES:
         raise Rejected("discover", "too_large", f"sitemap is larger than {MAX_XML_BYTES:,} bytes uncompressed")
+    if not inflater.eof:
+        raise Rejected("discover", "corrupt_gzip", "gzip sitemap is truncated")
     return out
 
 
