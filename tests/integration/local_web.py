@@ -122,3 +122,14 @@ def article_page(n: int) -> bytes:
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story {n}</title></head>"
         f"<body><nav><a href='/'>Home</a></nav><article><h1>Story {n}</h1>{paragraphs}</article></body></html>"
     ).encode()
+
+
+def with_etag(reply: Reply, etag: str) -> Callable[[Seen], Reply]:
+    """A route that serves `reply` with an ETag and answers 304 when the client already has it."""
+
+    def route(seen: Seen) -> Reply:
+        if seen.headers.get("if-none-match") == etag:
+            return Reply(304, b"", {"ETag": etag})
+        return Reply(reply.status, reply.body, reply.headers | {"ETag": etag}, reply.trickle_seconds)
+
+    return route
