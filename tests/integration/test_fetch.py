@@ -14,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tasks.archive import RawArchive
 from tasks.fetch import Crawler, Job, LogEntry
-from tasks.read import read_input
+from tasks.read import InputReader
 from tasks.settings import Settings
 from tests.integration.local_web import LocalSite, Reply, article_page
 
@@ -56,11 +56,13 @@ def test_page_is_fetched_archived_and_readable_from_its_warc_record(tmp_path, si
     site.routes["/story"] = Reply(200, article_page(1), {"Content-Type": "text/html; charset=utf-8", "ETag": '"v1"'})
     result, warc = crawl(tmp_path, [Job(site.url("/story"), "auto")])
     [item] = result.items
-    assert item.source == site.url("/story") and item.charset == "utf-8" and item.kind == "html"
-    assert read_input(item, 10_000_000) == article_page(1)
+    assert item.source == site.url("/story") and item.kind == "html"
+    with InputReader(10_000_000) as reader:
+        raw = reader.read(item)
+    assert (raw.data, raw.charset, raw.url) == (article_page(1), "utf-8", site.url("/story"))
     [row] = rows_for(result, site.url("/story"))
     assert (row["status"], row["outcome"], row["etag"], row["bytes"]) == (200, "fetched", '"v1"', len(article_page(1)))
-    assert row["warc_file"] == "raw/test.warc.gz" and row["warc_offset"] == item.offset
+    assert row["warc_file"] == "raw/test.warc.gz" and row["warc_offset"] == item.record_offset
     with open(warc, "rb") as handle:
         records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
                    for r in ArchiveIterator(handle)]
@@ -166,7 +168,8 @@ def test_oversize_bodies_and_compression_bombs_are_rejected(tmp_path, site):
     [rejected_bomb] = [r for s, _, r in result.rejects if s == site.url("/bomb")]
     assert "compression bomb" in rejected_bomb.detail
     [item] = result.items
-    assert read_input(item, 20 * 1024 * 1024) == article_page(3)  # stored compressed, read back decoded
+    with InputReader(20 * 1024 * 1024) as reader:
+        assert reader.read(item).data == article_page(3)  # stored compressed, read back decoded
     assert rows_for(result, site.url("/zipped"))[0]["bytes"] < len(article_page(3))
 
 
