@@ -1,7 +1,7 @@
 """The `reprocess` flow: re-extract stored articles from their raw inputs, record what changed.
 
 Nothing is fetched. Each article is read again from where it came from (a local file or a
-WARC record, by offset), cleaned with the current extractor, and compared field by field with
+WARC record, by offset; a page fetched from the web: its record in the raw archive), cleaned with the current extractor, and compared field by field with
 the stored row. Changed articles are replaced, one transaction per batch, and every changed
 field is written to `article_changes`. An unchanged extractor over unchanged input changes
 nothing.
@@ -66,8 +66,11 @@ def select_articles(settings: Settings, since: datetime | None, source: str | No
     with connect(settings.database_path) as con:
         rows = con.execute(load_sql("load/select_for_reprocess.sql"), {"since": since, "source": pattern}).fetchall()
     todo, missing = [], 0
-    for article_id, src, kind, _url, _fetched in rows:
-        item = item_from_source(src, kind)
+    for article_id, src, kind, _url, _fetched, warc_file, warc_offset in rows:
+        if warc_file is not None:  # fetched from the web: its record in the raw archive
+            item = InputItem(source=src, location=str(settings.warehouse / warc_file), kind=kind, record_offset=warc_offset)
+        else:
+            item = item_from_source(src, kind)
         if Path(item.location).exists():
             todo.append(PlannedInput(item, article_id))
         else:

@@ -717,6 +717,7 @@ class Crawler:
             "detail": detail,
             "warc_file": Path("raw", self.archive.path.name).as_posix(),
             "warc_offset": offset if offset is not None else meta_offset,
+            "input_id": input_id(response.body) if response is not None and response.body else None,
         }
         with self._lock:
             self.result.fetch_rows.append(row)

@@ -119,6 +119,7 @@ FETCHES_SCHEMA = pa.schema(
         ("detail", pa.string()),
         ("warc_file", pa.string()),
         ("warc_offset", pa.int64()),
+        ("input_id", pa.string()),
     ]
 )
 

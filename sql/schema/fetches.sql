@@ -18,5 +18,6 @@ create table if not exists fetches (
     reason        varchar,              -- reject/defer/skip reason, or robots.txt state
     detail        varchar,
     warc_file     varchar,              -- raw archive file, relative to the warehouse
-    warc_offset   bigint                -- offset of the response record (or the metadata record)
+    warc_offset   bigint,               -- offset of the response record (or the metadata record)
+    input_id      varchar               -- hash of the decoded body: the article_id it becomes
 );

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
+from flows.reprocess import reprocess
 from tests.integration.local_web import LocalSite, Reply, article_page, with_etag
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
@@ -70,6 +71,12 @@ def test_feed_run_loads_articles_with_their_urls_and_rerun_changes_nothing(wareh
         third = run(warehouse, sources=[site.url("/news/two")], allow_private_networks=True)
         assert third.counts.skipped_by_reason == {"unchanged": 1}
         assert site.requests[-1].headers.get("if-none-match") == '"two"'
+
+    # Re-extraction reads the pages from the raw archive: no request (the server is gone anyway).
+    state = reprocess(warehouse=str(warehouse), return_state=True)
+    assert state.is_completed(), state.message
+    again = state.result()
+    assert (again.counts.inputs, again.counts.skipped_by_reason) == (3, {"unchanged": 3})
 
 
 def test_server_dying_halfway_defers_the_rest_and_next_run_fetches_only_those(warehouse):
