@@ -29,7 +29,7 @@ import httpx
 
 from tasks.archive import RawArchive
 from tasks.discover import Entry, parse_discovery, select_entries, sniff_document
-from tasks.netguard import BlockedAddress, GuardedTransport, check_url, set_deadline
+from tasks.netguard import BlockedAddress, GuardedTransport, check_url, fetch_deadline
 from tasks.records import InputItem, Rejected, input_id
 from tasks.robots import MAX_ROBOTS_BYTES, RobotsRules, origin_of, parse_robots, robots_url
 from tasks.settings import Settings
@@ -180,18 +180,19 @@ def fetch_document(
     settings: Settings,
     conditional: dict[str, str] | None = None,
     max_body: int | None = None,
+    check_redirect: Callable[[str], FetchFailure | None] | None = None,
 ) -> FetchedResponse:
     """GET `url`, following up to `max_redirects` redirects, under every hard limit.
 
-    Each hop is archived (request + response). Returns the final response with the body
-    decoded; raises FetchFailure (transient or not) for anything unusable.
+    Each hop is archived (request + response). `check_redirect` may veto a redirect target
+    (robots.txt of another origin). Returns the final response with the body decoded;
+    raises FetchFailure (transient or not) for anything unusable.
     """
     deadline = time.monotonic() + settings.fetch_timeout_seconds
     max_body = max_body or settings.max_input_bytes
     visited = [url]
     current = url
-    set_deadline(settings.fetch_timeout_seconds)
-    try:
+    with fetch_deadline(settings.fetch_timeout_seconds):
         while True:
             check = _check(current)
             if check is not None:
@@ -238,6 +239,9 @@ def fetch_document(
                 if len(visited) > settings.max_redirects:
                     raise FetchFailure("too_many_redirects", f"more than {settings.max_redirects} redirects", False,
                                        response.status_code)
+                veto = check_redirect(target) if check_redirect is not None else None
+                if veto is not None:
+                    raise veto
                 visited.append(target)
                 current = target
                 continue
@@ -254,8 +258,6 @@ def fetch_document(
                 failure.response, failure.warc_offset = result, offset
                 raise failure from None
             return result
-    finally:
-        set_deadline(None)
 
 
 def _check(url: str) -> FetchFailure | None:
@@ -444,6 +446,7 @@ class Crawler:
         self._refused: dict[str, tuple[str, str]] = {}  # origin -> why it may not be contacted at all
         self._crawl_delay: dict[str, float] = {}
         self._failures: Counter = Counter()
+        self._resting: dict[str, tuple[str, str]] = {}  # host -> why it is not asked again this run
         self._remaining: dict[str, int] = {}
         self._seen: set[str] = set()
 
@@ -493,8 +496,12 @@ class Crawler:
             self._reject(job, Rejected("fetch", check.reason, check.detail), None)
             return 0.0
         host = host_of(job.url)
-        if self._failures[host] >= HOST_DOWN_AFTER:
-            self._defer(job, "host_down", f"{host} failed {HOST_DOWN_AFTER} times in a row in this run")
+        with self._lock:
+            resting = self._resting.get(host)
+            if resting is None and self._failures[host] >= HOST_DOWN_AFTER:
+                resting = ("host_down", f"{host} failed {HOST_DOWN_AFTER} times in a row in this run")
+        if resting is not None:
+            self._defer(job, *resting)
             return 0.0
         origin = origin_of(job.url)
         with self._lock:
@@ -524,7 +531,8 @@ class Crawler:
             conditional["If-Modified-Since"] = known.last_modified
         started, clock = utc_now(), time.monotonic()
         try:
-            response = fetch_document(client, self.archive, job.url, self.settings, conditional)
+            response = fetch_document(client, self.archive, job.url, self.settings, conditional,
+                                      check_redirect=lambda target: self._robots_veto(client, target))
         except FetchFailure as failure:
             return self._failed(job, failure, started, clock)
         response.elapsed_ms = int((time.monotonic() - clock) * 1000)
@@ -600,7 +608,13 @@ class Crawler:
             self.scheduler.add(replace(job, attempt=job.attempt + 1), front=True)
             return max(self._pause(host), wait)
         self._defer(job, failure.reason, failure.detail, response, started, elapsed, failure.warc_offset)
-        return max(self._pause(host), min(wait, self.settings.max_retry_after_seconds))
+        if wait > self.settings.max_retry_after_seconds:
+            # The server asked for a pause longer than this run will wait: its other pages
+            # are deferred too, without asking again.
+            with self._lock:
+                self._resting[host] = ("retry_after", f"{host} asked to wait {wait:.0f} s (Retry-After)")
+            return self._pause(host)
+        return max(self._pause(host), wait)
 
     # -- discovery --------------------------------------------------------------------------
 
@@ -658,6 +672,24 @@ class Crawler:
             self._robots[origin] = rules
             if delay is not None:
                 self._crawl_delay[host_of(url)] = min(delay, self.settings.max_crawl_delay_seconds)
+
+    def _robots_veto(self, client: httpx.Client, target: str) -> FetchFailure | None:
+        """Why a redirect target may not be fetched (robots.txt of its origin), or None."""
+        origin = origin_of(target)
+        with self._lock:
+            rules = self._robots.get(origin)
+        if rules is None:
+            self._fetch_robots(client, target, origin)
+            with self._lock:
+                rules = self._robots[origin]
+        refused = self._refused.get(origin)
+        if refused is not None:
+            return FetchFailure(*refused, False)
+        if rules.status == "unavailable":
+            return FetchFailure("robots_unavailable", f"robots.txt of redirect target {origin} could not be fetched", True)
+        if not rules.allows(target, ROBOTS_TOKEN):
+            return FetchFailure("robots_disallowed", f"robots.txt disallows the redirect target {target}", False)
+        return None
 
     def _pause(self, host: str) -> float:
         with self._lock:

@@ -13,6 +13,7 @@ import ipaddress
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import httpcore
@@ -90,9 +91,19 @@ def resolve_allowed(host: str, port: int, allow_private: bool) -> str:
 _deadline = threading.local()
 
 
-def set_deadline(seconds: float | None) -> None:
-    """Bound the total socket time of the fetches this thread makes from now on (None: unbounded)."""
-    _deadline.at = None if seconds is None else time.monotonic() + seconds
+@contextmanager
+def fetch_deadline(seconds: float):
+    """Bound the total socket time of what this thread fetches inside the block.
+
+    Nested blocks (robots.txt for a redirect target) keep the earlier of both deadlines.
+    """
+    outer = getattr(_deadline, "at", None)
+    inner = time.monotonic() + seconds
+    _deadline.at = inner if outer is None else min(outer, inner)
+    try:
+        yield
+    finally:
+        _deadline.at = outer
 
 
 def _remaining(timeout: float | None) -> float | None:

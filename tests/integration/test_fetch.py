@@ -316,3 +316,35 @@ def test_dead_host_defers_its_remaining_pages_quickly(tmp_path, site):
     assert time.monotonic() - started < 3.0
     reasons_ = {r["reason"] for r in result.fetch_rows if r["outcome"] == "deferred"}
     assert reasons_ <= {"robots_unavailable", "host_down", "connection_failed"}
+
+
+def test_redirect_targets_are_checked_against_their_own_robots_txt(tmp_path, site):
+    other = LocalSite("127.0.0.6").start()
+    try:
+        other.routes["/robots.txt"] = Reply(200, b"User-agent: *\nDisallow: /closed\n", {"Content-Type": "text/plain"})
+        other.routes["/closed"] = Reply(200, article_page(1))
+        other.routes["/open"] = Reply(200, article_page(2))
+        site.routes["/to-closed"] = Reply(302, b"", {"Location": other.url("/closed")})
+        site.routes["/to-open"] = Reply(302, b"", {"Location": other.url("/open")})
+        site.routes["/same-site"] = Reply(302, b"", {"Location": "/private/x"})
+        site.routes["/robots.txt"] = Reply(200, b"User-agent: *\nDisallow: /private/\n", {"Content-Type": "text/plain"})
+        jobs = [Job(site.url(p), "auto") for p in ("/to-closed", "/to-open", "/same-site")]
+        result, _ = crawl(tmp_path, jobs)
+    finally:
+        other.stop()
+    assert reasons(result) == {site.url("/to-closed"): "robots_disallowed", site.url("/same-site"): "robots_disallowed"}
+    assert [i.url for i in result.items] == [other.url("/open")]
+    assert other.paths().count("/robots.txt") == 1 and "/closed" not in other.paths()
+    assert "/private/x" not in site.paths()
+
+
+def test_long_retry_after_defers_at_once_and_repeated_deferral_gives_up(tmp_path, site):
+    site.routes["/later"] = Reply(429, b"", {"Retry-After": "3600"})
+    site.routes["/never"] = Reply(503, b"")
+    never = site.url("/never")
+    log = {never: LogEntry("deferred", datetime_now(), None, None, 4)}  # deferred by four earlier runs
+    result, _ = crawl(tmp_path, [Job(site.url("/later"), "auto"), Job(never, "auto")], log, max_deferrals=5)
+    assert site.paths().count("/later") == 1 and result.deferred == 1
+    assert "/never" not in site.paths()  # the host asked for an hour's rest: not asked again this run
+    assert reasons(result) == {never: "unreachable"}
+    assert "deferred in 5 runs" in result.rejects[0][2].detail
