@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,19 @@ def test_help_lists_the_commands(env):
     assert "run" in result.stdout and "sql" in result.stdout
     run_help = newsroom("run", "--help", env=env)
     assert "--warehouse" in run_help.stdout and "--batch-size" in run_help.stdout
+
+
+def test_run_over_a_feed_url_prints_a_clean_summary(tmp_path, env):
+    from tests.integration.local_web import LocalSite, Reply, article_page
+
+    env = env | {"NEWSROOM_HOST_DELAY_SECONDS": "0.05"}
+    with LocalSite("127.0.0.1") as site:
+        feed = b"<rss><channel><item><link>/a</link></item><item><link>/b</link></item></channel></rss>"
+        site.routes["/rss"] = Reply(200, feed, {"Content-Type": "application/rss+xml"})
+        site.routes["/a"] = Reply(200, article_page(1))
+        site.routes["/b"] = Reply(404, b"")
+        warehouse = str(tmp_path / "wh")
+        result = newsroom("run", "--feed", site.url("/rss"), "--allow-private-networks", "--warehouse", warehouse, env=env)
+    assert result.returncode == 0, result.stderr
+    assert_quiet(result)
+    assert re.search(r"│ loaded\s+│\s+1 │", result.stdout) and "not_found 1" in result.stdout, result.stdout
