@@ -468,8 +468,9 @@ class Crawler:
         transport = GuardedTransport(self.settings.allow_private_networks, self.settings.fetch_concurrency)
         with httpx.Client(transport=transport, timeout=timeout, headers=headers, follow_redirects=False,
                           trust_env=False) as client:
+            # As many workers as allowed, not as initial hosts: a feed's entries may span many hosts.
             workers = [threading.Thread(target=self._work, args=(client,), name=f"fetch-{n}", daemon=True)
-                       for n in range(min(self.settings.fetch_concurrency, max(1, len({host_of(j.url) for j in fresh}))))]
+                       for n in range(self.settings.fetch_concurrency if fresh else 0)]
             for worker in workers:
                 worker.start()
             for worker in workers:

@@ -348,3 +348,28 @@ def test_long_retry_after_defers_at_once_and_repeated_deferral_gives_up(tmp_path
     assert "/never" not in site.paths()  # the host asked for an hour's rest: not asked again this run
     assert reasons(result) == {never: "unreachable"}
     assert "deferred in 5 runs" in result.rejects[0][2].detail
+
+
+def slow_page(seen):
+    time.sleep(0.3)
+    return Reply(200, article_page(len(seen.path)))
+
+
+def test_entries_of_one_feed_on_many_hosts_are_fetched_in_parallel(tmp_path, site):
+    hosts = [LocalSite(f"127.0.0.{n}").start() for n in (7, 8, 9, 10)]
+    try:
+        items = ""
+        for h in hosts:
+            for n in range(3):
+                h.routes[f"/p{n}"] = slow_page
+                items += f"<item><link>{h.url(f'/p{n}')}</link></item>"
+        site.routes["/feed"] = Reply(200, f"<rss><channel>{items}</channel></rss>".encode(), {"Content-Type": "application/rss+xml"})
+        started = time.monotonic()
+        result, _ = crawl(tmp_path, [Job(site.url("/feed"), "feed")])
+        elapsed = time.monotonic() - started
+    finally:
+        for h in hosts:
+            h.stop()
+    assert len(result.items) == 12
+    # Each page takes the server 0.3 s: one at a time, 12 pages would take 3.6 s.
+    assert elapsed < 2.5
