@@ -137,8 +137,14 @@ def test_url_list_file_and_local_files_in_one_run(warehouse, inputs, tmp_path):
     with LocalSite("127.0.0.1") as site:
         site.routes["/a"] = Reply(200, article_page(11))
         site.routes["/b"] = Reply(200, b"%PDF-1.7 ...", {"Content-Type": "application/pdf"})
+        # Header and meta both claim UTF-8; the bytes are windows-1252.
+        words = "Bürgermeisterin Müller über Fähre und Straßenbahn für Köln"
+        lying = article_page(12).replace(b"harbour council", words.encode("cp1252"))
+        site.routes["/c"] = Reply(200, lying, {"Content-Type": "text/html; charset=utf-8"})
         listing = tmp_path / "urls.txt"
-        listing.write_text(f"# news\n{site.url('/a')}\n\n{site.url('/b')}\n{site.url('/a')}\n")
+        listing.write_text(f"# news\n{site.url('/a')}\n\n{site.url('/b')}\n{site.url('/a')}\n{site.url('/c')}\n")
         report = run(warehouse, sources=[str(inputs)], url_files=[str(listing)], allow_private_networks=True)
-    assert (report.counts.inputs, report.counts.loaded, report.counts.rejected) == (5, 4, 1)
+    assert (report.counts.inputs, report.counts.loaded, report.counts.rejected) == (6, 5, 1)
     assert report.counts.rejected_by_reason == {"unsupported_type": 1}
+    [(text,)] = query(warehouse, "select text from articles where source = $s", {"s": site.url("/c")})
+    assert "Bürgermeisterin Müller über Fähre und Straßenbahn für Köln" in text and "\ufffd" not in text
