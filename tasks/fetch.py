@@ -223,41 +223,38 @@ def fetch_document(
             finally:
                 response.close()
             offset = archive.write_exchange(current, request_headers, _as_record(response, raw), truncated=truncated)
+            result = FetchedResponse(url, current, response.status_code, list(response.headers.items()), len(raw), b"",
+                                     offset)
+            failure = None
             if truncated:
                 failure = FetchFailure("too_large", f"body is larger than the {settings.max_wire_bytes:,}-byte limit", False,
                                        response.status_code)
-                failure.warc_offset = offset
-                raise failure
-            if response.status_code in REDIRECT_STATUSES:
-                location = response.headers.get("location")
-                if not location:
-                    raise FetchFailure("bad_redirect", f"{response.status_code} without a Location header", False,
-                                       response.status_code)
-                target = urljoin(current, location.strip())
-                if target in visited:
-                    raise FetchFailure("redirect_loop", f"redirect loop back to {target}", False, response.status_code)
-                if len(visited) > settings.max_redirects:
-                    raise FetchFailure("too_many_redirects", f"more than {settings.max_redirects} redirects", False,
-                                       response.status_code)
-                veto = check_redirect(target) if check_redirect is not None else None
-                if veto is not None:
-                    raise veto
-                visited.append(target)
-                current = target
-                continue
-            failure = classify_status(response.status_code, response.headers)
-            result = FetchedResponse(url, current, response.status_code, list(response.headers.items()), len(raw), b"",
-                                     offset)
-            if failure is not None:
-                failure.response, failure.warc_offset = result, offset
-                raise failure
-            try:
-                result.body = decode_content(raw, response.headers.get("content-encoding"), max_body)
-            except Rejected as rejected:
-                failure = FetchFailure(rejected.reason, rejected.detail, False, response.status_code)
-                failure.response, failure.warc_offset = result, offset
-                raise failure from None
-            return result
+            elif response.status_code in REDIRECT_STATUSES:
+                target = urljoin(current, response.headers.get("location", "").strip())
+                if not response.headers.get("location", "").strip():
+                    failure = FetchFailure("bad_redirect", f"{response.status_code} without a Location header", False)
+                elif target in visited:
+                    failure = FetchFailure("redirect_loop", f"redirect loop back to {target}", False)
+                elif len(visited) > settings.max_redirects:
+                    failure = FetchFailure("too_many_redirects", f"more than {settings.max_redirects} redirects", False)
+                elif check_redirect is not None:
+                    failure = check_redirect(target)
+                if failure is None:
+                    visited.append(target)
+                    current = target
+                    continue
+            else:
+                failure = classify_status(response.status_code, response.headers)
+            if failure is None:
+                try:
+                    result.body = decode_content(raw, response.headers.get("content-encoding"), max_body)
+                    return result
+                except Rejected as rejected:
+                    failure = FetchFailure(rejected.reason, rejected.detail, False)
+            # Every failure after a response keeps it, for the fetch log row and the archive offset.
+            failure.status = response.status_code
+            failure.response, failure.warc_offset = result, offset
+            raise failure
 
 
 def _check(url: str) -> FetchFailure | None:

@@ -95,6 +95,8 @@ def test_redirects_are_followed_and_loops_and_long_chains_rejected(tmp_path, sit
         site.url("/ftp"): "unsupported_scheme",
     }
     assert "/hop6" not in site.paths()  # five redirects followed, the sixth refused
+    loop_row = rows_for(result, site.url("/loop-a"))[0]
+    assert (loop_row["status"], loop_row["final_url"], loop_row["reason"]) == (302, site.url("/loop-b"), "redirect_loop")
 
 
 def test_not_modified_page_is_skipped_and_keeps_its_validators(tmp_path, site):
