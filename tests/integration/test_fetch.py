@@ -13,7 +13,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tasks.archive import RawArchive
-from tasks.fetch import Crawler, Job, LogEntry
+from tasks.crawl import Crawler, Job, LogEntry
 from tasks.read import InputReader
 from tasks.settings import Settings
 from tests.integration.local_web import LocalSite, Reply, article_page

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tasks.fetch import HostScheduler, Job, decode_content, parse_retry_after
+from tasks.crawl import HostScheduler, Job
+from tasks.fetch import decode_content, parse_retry_after
 from tasks.records import Rejected
 from tasks.robots import origin_of, parse_robots, robots_url
 
