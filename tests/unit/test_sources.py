@@ -36,3 +36,32 @@ def test_repeats_are_removed_and_order_is_stable(tmp_path):
 def test_missing_source_is_an_error(tmp_path):
     with pytest.raises(SourceNotFound, match="Source not found"):
         expand_sources([tmp_path / "nope"])
+
+
+def test_urls_are_told_apart_from_paths_and_lists_are_read(tmp_path):
+    from tasks.sources import WebSource, expand_sources, expand_web_sources, is_url
+
+    assert is_url("https://example.org/a") and is_url("HTTP://x") and is_url("ftp://x/y")
+    assert is_url("javascript:alert(1)") and is_url("data:text/html,hi")
+    assert not is_url("seeds/article.html") and not is_url("C-drive/notes.txt")
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# comment\n\nhttps://a.example/1\n  https://a.example/2  \nhttps://a.example/1\n")
+    web = expand_web_sources(
+        ["https://b.example/page", str(tmp_path)], [str(listing)], feeds=["https://a.example/2"], sitemaps=["https://s.example/sm.xml"]
+    )
+    assert web == [
+        WebSource("https://a.example/2", "feed"),
+        WebSource("https://s.example/sm.xml", "sitemap"),
+        WebSource("https://b.example/page", "auto"),
+        WebSource("https://a.example/1", "auto"),
+    ]
+    assert expand_sources(["https://b.example/page"]) == []
+
+
+def test_missing_url_list_is_a_clear_error(tmp_path):
+    import pytest
+
+    from tasks.sources import SourceNotFound, read_url_list
+
+    with pytest.raises(SourceNotFound, match="Source not found"):
+        read_url_list(tmp_path / "nope.txt")
