@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.sources import SourceNotFound, expand_sources
+from tasks.sources import SourceNotFound, WebSource, expand_sources, expand_web_sources, is_url, read_url_list
 
 
 def test_folders_are_searched_recursively_for_supported_files(tmp_path):
@@ -39,8 +39,6 @@ def test_missing_source_is_an_error(tmp_path):
 
 
 def test_urls_are_told_apart_from_paths_and_lists_are_read(tmp_path):
-    from tasks.sources import WebSource, expand_sources, expand_web_sources, is_url
-
     assert is_url("https://example.org/a") and is_url("HTTP://x") and is_url("ftp://x/y")
     assert is_url("javascript:alert(1)") and is_url("data:text/html,hi")
     assert not is_url("seeds/article.html") and not is_url("C-drive/notes.txt")
@@ -59,9 +57,5 @@ def test_urls_are_told_apart_from_paths_and_lists_are_read(tmp_path):
 
 
 def test_missing_url_list_is_a_clear_error(tmp_path):
-    import pytest
-
-    from tasks.sources import SourceNotFound, read_url_list
-
     with pytest.raises(SourceNotFound, match="Source not found"):
         read_url_list(tmp_path / "nope.txt")
