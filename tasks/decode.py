@@ -45,6 +45,12 @@ _DECLARED_RE = re.compile(
     re.IGNORECASE,
 )
 _UTF8_MULTIBYTE_RE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Code pages for Latin script that charset-normalizer may propose for windows-1252 text.
+_LATIN_SINGLE_BYTE = {
+    "cp1250", "cp1252", "cp1254", "cp1257", "cp437", "cp775", "cp850", "cp852", "cp858", "cp863", "cp865",
+    "latin_1", "iso8859_2", "iso8859_3", "iso8859_4", "iso8859_9", "iso8859_10", "iso8859_13", "iso8859_14",
+    "iso8859_15", "iso8859_16", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish",
+}
 # Per the WHATWG encoding standard these labels all mean windows-1252.
 _WINDOWS_1252_ALIASES = {"latin-1", "latin1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii", "cp1252"}
 
@@ -135,9 +141,21 @@ def _pick_encoding(data: bytes, header_charset: str | None) -> tuple[str, str]:
     if multibyte and multibyte * 4 >= len(data) - invalid:
         return "utf-8", "newsroom-cp1252"
     guess = from_bytes(sample, steps=5, chunk_size=512).best()
-    if guess is not None:
-        return guess.encoding, "replace"
-    return "cp1252", "replace"
+    if guess is None:
+        return "cp1252", "replace"
+    if guess.encoding in _LATIN_SINGLE_BYTE and _decodes(data, "cp1252"):
+        # On short Latin-script pages the statistics cannot tell the Latin code pages apart
+        # and may pick a DOS or Baltic one; on the web windows-1252 is by far the likeliest.
+        return "cp1252", "strict"
+    return guess.encoding, "replace"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def decode_document(data: bytes, header_charset: str | None = None) -> str:

@@ -82,3 +82,13 @@ def test_empty_input_is_rejected(data):
     with pytest.raises(Rejected) as caught:
         decode_document(data)
     assert caught.value.reason in {"empty", "binary"}
+
+
+def test_short_latin_page_that_claims_utf8_is_windows_1252():
+    page = "<html><meta charset='utf-8'><p>Die Bürgermeisterin trinkt café à la crème.</p></html>"
+    assert decode_document(page.encode("cp1252")) == page
+
+
+def test_short_cyrillic_page_keeps_its_code_page():
+    page = "<html><meta charset='utf-8'><p>Правительство объявило о новых мерах.</p></html>"
+    assert decode_document(page.encode("cp1251")) == page
