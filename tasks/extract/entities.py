@@ -20,7 +20,7 @@ NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT"
 _TRIM_CHARS = " \t\n\"'“”„‘’«»‹›()[]{},;:.!?-–—"
 # Abbreviations that legitimately end a name with a full stop ("Charles Q. Brown Jr.").
 _KEEP_DOT_RE = re.compile(r"(?:\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|St)|\b[A-Z])\.$")
-_POSSESSIVE_RE = re.compile(r"(?:['’]s|['’])$")
+_POSSESSIVE_RE = re.compile(r"(?:['’‘]s|['’])$")
 TITLES = {
     "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
     "gen", "general", "lt", "col", "colonel", "maj", "major", "capt", "captain", "sgt", "adm", "admiral",
@@ -116,15 +116,18 @@ def normalise_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
     counts = Counter((" ".join(core), label) for core, (_, label) in zip(cores, mentions))
     names = []
     for core, (_, label) in zip(cores, mentions):
-        best = core
         key = _meaningful(core) or core
-        for (other, other_label), n in counts.items():
-            other_tokens = other.split()
-            if other_label != label or len(other_tokens) <= len(best):
-                continue
-            if _is_subsequence(key, other_tokens) and (label == "PERSON" or other_tokens[-len(core):] == core):
-                best = other_tokens
-        names.append(" ".join(best))
+        longer = [
+            other.split()
+            for other, other_label in counts
+            if other_label == label
+            and len(other.split()) > len(core)
+            and _is_subsequence(key, other.split())
+            and (label == "PERSON" or other.split()[-len(core) :] == core)
+        ]
+        # the longest form, unless two different people share the short one ("Soros")
+        maximal = [t for t in longer if not any(t != u and _is_subsequence(t, u) for u in longer)]
+        names.append(" ".join(max(longer, key=len)) if len(maximal) == 1 else " ".join(core))
     return names
 
 

@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass
 
 from tasks.extract.citations import is_cited_title, is_outlet, is_title_like
+from tasks.extract.entities import TITLES
 from tasks.extract.spans import QuotedSpan, paragraph_bounds, sentence_at
 from tasks.records import Entity, Quote
 
-MIN_QUOTE_WORDS = 4
+MIN_QUOTE_WORDS = 3
 SPEAKER_LABELS = {"PERSON", "ORG", "GPE"}
 _CUES = (
     r"according to|said|says|say|told|tells|added|adds|explained|explains|noted|notes|stated|states|"
@@ -28,7 +29,10 @@ _CUES = (
     r"replied|replies|answered|admitted|admits|acknowledged|acknowledges|claimed|claims|announced|announces|"
     r"concluded|observed|remarked|commented|suggested|suggests|confirmed|confirms|quoted|reported|reports|"
     r"added|predicted|predicts|promised|promises|vowed|vows|urged|urges|described|describes|conceded|"
-    r"pointed out|points out|tweeted|posted|wrote on|said in a statement|saying|adding|telling|noting|warning"
+    r"pointed out|points out|tweeted|posted|wrote on|said in a statement|saying|adding|telling|noting|warning|"
+    r"began|chanted|shared|detailed|highlights|highlighted|recounted|quipped|demanded|requested|calling|called|"
+    r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
+    r"speaking to|in an interview"
 )
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
 _INDIRECT_CUE_RE = re.compile(
@@ -41,7 +45,10 @@ _PERSON_ROLES = (
     r"spokesperson|official|officer|secretary|director|chief|leader|mayor|senator|governor|ambassador|"
     r"professor|expert|analyst|author|coach|manager|executive|founder|lawyer|attorney|judge|prosecutor|"
     r"commander|diplomat|lawmaker|politician|economist|researcher|scientist|doctor|player|striker|"
-    r"man|woman|star|singer|actor|actress|owner|head|king|queen|pope|candidate|boss|councillor|councilor"
+    r"man|woman|star|singer|actor|actress|owner|head|king|queen|pope|candidate|boss|councillor|councilor|"
+    r"source|aide|insider|witness|resident|neighbour|neighbor|friend|relative|colleague|member|activist|"
+    r"protester|lawmaker|legislator|critic|supporter|victim|survivor|mother|father|mom|dad|wife|husband|"
+    r"\d+-year-old"
 )
 _ORG_ROLES = (
     r"newspaper|paper|daily|agency|broadcaster|outlet|magazine|company|firm|group|ministry|department|"
@@ -50,10 +57,18 @@ _ORG_ROLES = (
 )
 _ROLE_RE = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}?"
-    rf"(?:(?P<person>{_PERSON_ROLES})|(?P<org>{_ORG_ROLES}))s?\b"
+    rf"(?:(?P<person>{_PERSON_ROLES})|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
 )
-_OUTLET_ROLES = {"newspaper", "paper", "daily", "agency", "broadcaster", "outlet", "magazine"}
-_ADJACENT_WORDS = 8
+# A person named right after these words is an object, not the one speaking ("after meeting X").
+_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:after|with|to|by|from|for|about|against|meeting|met|of|on|at|than|like|and|told|asked|urged|called|"
+    r"over|beating|beat|defeated|behind|into|as|including|toward|towards|versus|vs)\s+$",
+    re.IGNORECASE,
+)
+_PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
+_POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
+_OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
+_ADJACENT_WORDS = 16
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,10 @@ class _Mention:
     end: int
     speaker: str | None
     entity_name: str | None
+    person: bool = False  # a person by name or by pronoun: preferred as the speaker of a clause
+    possessive: bool = False  # "Kelce's mom": names someone else
+    object_: bool = False  # "told X", "letter to X": not the speaker
+    pronoun: bool = False
 
 
 class _Resolver:
@@ -70,10 +89,19 @@ class _Resolver:
     def __init__(self, text: str, entities: list[Entity], quoted: list[QuotedSpan]) -> None:
         self.text = text
         inside = [(q.start, q.end) for q in quoted]
+        # people named inside quotes are talked about, not talking
         self.entities = [
-            e for e in entities if not any(s <= e.start_char and e.end_char <= t for s, t in inside) or e.label != "PERSON"
+            e for e in entities if e.label != "PERSON" or not any(s <= e.start_char and e.end_char <= t for s, t in inside)
         ]
         self.all_entities = entities
+
+    def is_object(self, entity: Entity) -> bool:
+        """A person named after "to", "with", "from Lord" …: the object of the clause."""
+        before = self.text[max(0, entity.start_char - 40) : entity.start_char]
+        words = before.split()
+        while words and words[-1].lower().rstrip(".") in TITLES:
+            words.pop()
+        return bool(_OBJECT_BEFORE_RE.search(" ".join(words) + " "))
 
     def _latest(self, before: int, wanted) -> Entity | None:
         best = None
@@ -82,44 +110,70 @@ class _Resolver:
                 best = entity
         return best
 
+    def _latest_subject(self, before: int) -> Entity | None:
+        return self._latest(before, lambda e: e.label == "PERSON" and not self.is_object(e))
+
     def mentions(self, start: int, end: int) -> list[_Mention]:
         """Candidate speakers named in text[start:end], in order."""
         found: list[_Mention] = []
         for entity in self.all_entities:
             if start <= entity.start_char and entity.end_char <= end and entity.label in SPEAKER_LABELS:
-                found.append(_Mention(entity.start_char, entity.end_char, entity.name, entity.name))
+                object_ = entity.label == "PERSON" and self.is_object(entity)
+                possessive = bool(_POSSESSIVE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 3]))
+                found.append(
+                    _Mention(entity.start_char, entity.end_char, entity.name, entity.name, entity.label == "PERSON", possessive, object_)
+                )
         taken = [(m.start, m.end) for m in found]
         for match in _PRONOUN_RE.finditer(self.text, start, end):
-            person = self._latest(match.start(), lambda e: e.label == "PERSON")
-            name = person.name if person else None
-            found.append(_Mention(match.start(), match.end(), name, name))
+            subject = self._latest_subject(match.start())
+            name = subject.name if subject else None
+            found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True))
         for match in _ROLE_RE.finditer(self.text, start, end):
             if any(s < match.end() and match.start() < t for s, t in taken):
                 continue
+            gap = self.text[match.end() : match.end() + 30]
+            if any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s, _ in taken):
+                continue  # "spokesperson Michèle LaRose": the name that follows is the speaker
             phrase = match.group(0)
             definite = phrase.split()[0].lower() in ("the", "this", "that")
-            if not definite:
+            if not definite or match.group("plural"):
                 found.append(_Mention(match.start(), match.end(), phrase, None))
                 continue
             if match.group("person"):
-                entity = self._latest(match.start(), lambda e: e.label == "PERSON")
+                entity = self._latest_subject(match.start())
             elif match.group("org") in _OUTLET_ROLES:
                 entity = self._latest(match.start(), lambda e: is_outlet(self.text, e))
             else:
                 entity = self._latest(match.start(), lambda e: e.label == "ORG")
-            found.append(_Mention(match.start(), match.end(), entity.name if entity else phrase, entity.name if entity else None))
+            name = entity.name if entity else phrase
+            found.append(_Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person"))))
         return sorted(found, key=lambda m: m.start)
 
     def around_cue(self, start: int, end: int, cue: re.Match) -> _Mention | None:
-        """The speaker of a cue inside text[start:end]: "according to X", else the subject before it, else after."""
+        """The speaker of a cue inside text[start:end].
+
+        "According to X": the first person named after the cue, else the first name. Otherwise
+        the first person (by name or pronoun) before the cue, the subject of the clause; else
+        the nearest name before it; else, for inverted attribution ("said X"), the first after.
+        """
         if cue.group(0).lower() == "according to":
-            after = [m for m in self.mentions(cue.end(), end) if m.speaker]
-            return after[0] if after else None
-        mentions = [m for m in self.mentions(start, end) if m.speaker]
+            stop = re.search(r"[,;:“\"]", self.text[cue.end() : end])
+            after = [m for m in self.mentions(cue.end(), cue.end() + stop.start() if stop else end) if m.speaker]
+            people = [m for m in after if m.person]
+            return people[0] if people else (after[0] if after else None)
+        mentions = [m for m in self.mentions(start, end) if m.speaker and not m.possessive and not m.object_]
         left = [m for m in mentions if m.end <= cue.start()]
+        named = [m for m in left if m.person and m.entity_name and not m.pronoun]
+        pronouns = [m for m in left if m.pronoun]
+        if named:
+            return named[0]
+        if pronouns:
+            return pronouns[-1]
         if left:
             return left[-1]
-        right = [m for m in mentions if m.start >= cue.end()]
+        # inverted attribution: '… said Nowak' / '… said the minister', the name right after the verb
+        objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
+        right = [m for m in mentions if 0 <= m.start - cue.end() <= 5 and cue.group(0).lower() not in objects]
         return right[0] if right else None
 
 
@@ -145,29 +199,38 @@ def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: in
         return None
     stop = re.search(r"[.;!?]|,\s+(?:who|which|after|before|when|as|because|but|and)\b", text[cue.end() : limit])
     clause_end = cue.end() + stop.start() if stop else limit
-    cue_first = cue.start() == span.close + lead
-    mentions = [m for m in resolver.mentions(span.close, clause_end) if m.speaker]
-    left = [m for m in mentions if m.end <= cue.start()]
-    right = [m for m in mentions if m.start >= cue.end()]
-    mention = left[-1] if left else (right[0] if cue_first and right else None)
-    return (mention, cue.group(0).lower()) if mention else None
+    mention = resolver.around_cue(span.close + lead, clause_end, cue)
+    if mention and mention.start >= cue.end() and cue.start() != span.close + lead:
+        return None  # '"…," and has urged other NATO countries': a name after a later verb is an object
+    return (mention, cue.group(0).lower(), span.open) if mention else None
 
 
 def _attribute_before(text: str, resolver: _Resolver, span: QuotedSpan, start: int):
     """'Macron said that "…"' / 'according to X, … "…"' / 'X: "…"': the last cue before the quote."""
-    cues = list(_CUE_RE.finditer(text, start, span.open))
+    cues = [c for c in _CUE_RE.finditer(text, start, span.open) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
     if cues:
         mention = resolver.around_cue(start, span.open, cues[-1])
         if mention:
-            return mention, cues[-1].group(0).lower()
+            return mention, cues[-1].group(0).lower(), cues[-1].end()
     if text[start : span.open].rstrip().endswith(":"):
         mentions = [m for m in resolver.mentions(start, span.open) if m.speaker]
         people = [m for m in mentions if m.entity_name and any(
             e.name == m.entity_name and e.label == "PERSON" for e in resolver.all_entities)]
         chosen = people[0] if people else (mentions[0] if mentions else None)
         if chosen:
-            return chosen, ":"
+            return chosen, ":", span.open
     return None
+
+
+def _attribute(text: str, resolver: _Resolver, span: QuotedSpan, window: tuple[int, int], short: bool):
+    """The attribution of one quote from its own sentence; a short quote only from an adjacent cue."""
+    found = _attribute_after(text, resolver, span, window[1])
+    if found:
+        return found
+    found = _attribute_before(text, resolver, span, window[0])
+    if found and short and len(text[found[2] : span.open].split()) > 3:
+        return None  # a few quoted words far from the verb are a scare quote, not a quote
+    return found
 
 
 def extract_direct_quotes(
@@ -176,29 +239,40 @@ def extract_direct_quotes(
     """Quoted words with their speakers."""
     resolver = _Resolver(text, entities, quoted)
     candidates = [span for span in quoted if _is_quote(text, span)]
+    # only full quotes bound each other's attribution windows; a short one may be a scare quote
+    bounds = [span for span in candidates if len(span.words(text)) > MIN_QUOTE_WORDS]
     paragraphs = paragraph_bounds(text)
-    quotes: list[Quote] = []
-    previous: tuple[QuotedSpan, _Mention, str] | None = None
+    found: list[tuple[_Mention, str] | None] = []
     for index, span in enumerate(candidates):
         sentence_start, _ = sentence_at(sentences, span.open)
         _, sentence_end = sentence_at(sentences, max(span.open, span.close - 1))
-        before = candidates[index - 1] if index else None
-        after = candidates[index + 1] if index + 1 < len(candidates) else None
+        before = next((b for b in reversed(bounds) if b.close <= span.open), None)
+        after = next((b for b in bounds if b.open >= span.close), None)
         window_start = max(sentence_start, before.close) if before and before.paragraph == span.paragraph else sentence_start
         window_end = min(sentence_end, after.open) if after and after.paragraph == span.paragraph else sentence_end
-        found = _attribute_after(text, resolver, span, window_end) or _attribute_before(text, resolver, span, window_start)
-        if found is None and previous is not None:
-            last_span, mention, cue = previous
-            same_paragraph = last_span.paragraph == span.paragraph
-            p_start, p_end = paragraphs[span.paragraph]
+        previous = candidates[index - 1] if index else None
+        short = len(span.words(text)) < MIN_QUOTE_WORDS + 1
+        attribution = _attribute(text, resolver, span, (window_start, window_end), short)
+        p_start, p_end = paragraphs[span.paragraph]
+        if attribution is None and span.open == p_start and span.paragraph and text[:p_start].rstrip().endswith(":"):
+            # 'Financial Times reported:' followed by the quoted passage as its own paragraph
+            attribution = _attribute_before(text, resolver, span, sentence_at(sentences, p_start - 2)[0])
+        if attribution is None and previous is not None and found[-1] is not None and not short:
+            same_paragraph = previous.paragraph == span.paragraph
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1
-            if same_paragraph or (span.paragraph == last_span.paragraph + 1 and whole_paragraph):
-                found = (mention, cue)
-        if found is None:
-            continue
-        mention, cue = found
-        quotes.append(Quote(text[span.start : span.end], mention.speaker, mention.entity_name, cue, True, span.start, span.end))
-        previous = (span, mention, cue)
+            if same_paragraph or (span.paragraph == previous.paragraph + 1 and whole_paragraph):
+                attribution = found[-1]
+        found.append(attribution[:2] if attribution else None)
+    # a quote over several paragraphs is often attributed only at its end
+    for index in range(len(candidates) - 2, -1, -1):
+        span, following = candidates[index], candidates[index + 1]
+        if found[index] is None and not span.closed and following.paragraph == span.paragraph + 1:
+            found[index] = found[index + 1]
+    quotes = []
+    for span, attribution in zip(candidates, found):
+        if attribution:
+            mention, cue = attribution
+            quotes.append(Quote(text[span.start : span.end], mention.speaker, mention.entity_name, cue, True, span.start, span.end))
     return quotes
 
 

@@ -28,6 +28,7 @@ class QuotedSpan:
     start: int
     end: int
     paragraph: int
+    closed: bool = True  # False: left open at the paragraph's end, continued in the next one
 
     def words(self, text: str) -> list[str]:
         """The quoted words."""
@@ -86,8 +87,8 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
                 if j is None:
                     following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else None
                     continues = following is not None and text[following] in "“„«\""
-                    if text[i] in "“„«\"" and continues and i == start:
-                        spans.append(_span(text, i, end, end, number))
+                    if text[i] in "“„«\"" and continues:
+                        spans.append(_span(text, i, end, end, number, closed=False))
                     i += 1
                     continue
                 spans.append(_span(text, i, j + 1, j, number))
@@ -97,13 +98,13 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
     return [s for s in spans if s.end > s.start]
 
 
-def _span(text: str, open_: int, close: int, content_end: int, paragraph: int) -> QuotedSpan:
+def _span(text: str, open_: int, close: int, content_end: int, paragraph: int, closed: bool = True) -> QuotedSpan:
     start, end = open_ + 1, content_end
     while start < end and text[start].isspace():
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
-    return QuotedSpan(open_, close, start, end, paragraph)
+    return QuotedSpan(open_, close, start, end, paragraph, closed)
 
 
 def sentence_bounds(text: str, quoted: list[QuotedSpan]) -> list[tuple[int, int]]:
