@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_extraction.py [--sets fundus htmldate_news] [--limit N] [--json out.json]
 
 Fields: body token F1 (bag of lower-cased word tokens, averaged over pages with a gold body),
-title exact match (whitespace folded), date accuracy (day, over pages with a gold date), authors
+title exact match (whitespace folded, NFC, soft hyphens and zero-width characters removed), date accuracy (day, over pages with a gold date), authors
 exact-set match (over pages with gold authors). A page we reject counts as empty output.
 Stock = `trafilatura.bare_extraction(html, url=url, with_metadata=True)` (title, date, authors)
 and `trafilatura.extract(html, url=url)` (body), trafilatura's defaults.
@@ -48,9 +48,12 @@ def token_f1(predicted: str | None, gold: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
 def fold(text: str | None) -> str:
-    """Whitespace folded, NFC: the comparison form for titles and author names."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
+    """Whitespace folded, NFC, invisible characters (soft hyphen, zero-width) removed."""
+    return " ".join(unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text or "")).split())
 
 
 def load_pages(name: str, limit: int | None):
