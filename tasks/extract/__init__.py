@@ -23,7 +23,8 @@ NER_LANGUAGES = {"en"}
 _FIELD_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError, UnicodeError)
 
 
-def _run(fields: ExtractedFields, name: str, step: Callable[[], object]) -> None:
+def run_extractor(fields: ExtractedFields, name: str, step: Callable[[], object]) -> None:
+    """Run one extractor step; on a field error record it in `fields.errors` instead of raising."""
     try:
         step()
     except _FIELD_ERRORS as exc:
@@ -61,12 +62,12 @@ def extract_article(page: CleanedPage, entities: list[Entity] | None, fields: Ex
 
     if entities is not None:
         fields.entities = entities
-        _run(fields, "citations", citations)
-        _run(fields, "quotes", quotes)
-    _run(fields, "translation", translation)
+        run_extractor(fields, "citations", citations)
+        run_extractor(fields, "quotes", quotes)
+    run_extractor(fields, "translation", translation)
     if page.html is not None:
-        _run(fields, "links", lambda: setattr(fields, "links", extract_links(page.html, text, page.url)))
-        _run(fields, "modified_at", lambda: setattr(fields, "modified_at", extract_modified_at(page.html)))
+        run_extractor(fields, "links", lambda: setattr(fields, "links", extract_links(page.html, text, page.url)))
+        run_extractor(fields, "modified_at", lambda: setattr(fields, "modified_at", extract_modified_at(page.html)))
     return fields
 
 

@@ -41,6 +41,7 @@ _TITLE_CUE_RE = re.compile(
     r"[^.!?\n]{0,20}$",
     re.IGNORECASE,
 )
+_REPORTED_AFTER_RE = re.compile(r"['’]?s?\s+(?:has\s+|had\s+|first\s+)?(?:reported|reports|wrote|writes|revealed|published)\b")
 _SMALL_WORDS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "with", "by", "from", "as", "is", "vs"}
 OUTLET_LABELS = {"ORG", "PERSON", "GPE", "WORK_OF_ART", "PRODUCT"}
 
@@ -53,6 +54,8 @@ def is_outlet(text: str, entity: Entity) -> bool:
         return True
     if entity.label in ("PERSON", "GPE", "PRODUCT") and re.fullmatch(r"Reuters|AFP|AP|Bloomberg|dpa|Xinhua|Interfax|Tass|TASS", entity.name):
         return True
+    if entity.label == "ORG" and _REPORTED_AFTER_RE.match(text, entity.end_char):
+        return True  # "The Coastal Ledger reported"
     return bool(_OUTLET_NOUN_RE.search(text[max(0, entity.start_char - 40) : entity.start_char]))
 
 
@@ -94,7 +97,8 @@ def extract_citations(
         sentence = sentence_at(sentences, span.open)
         # the citation in the same sentence, else the nearest one before the title
         same = [i for i, c in enumerate(citations) if sentence[0] <= c.start_char < sentence[1]]
-        before = [i for i, c in enumerate(citations) if c.start_char < span.open and span.open - c.start_char < 1500]
+        paragraph_start = text.rfind("\n", 0, text.rfind("\n", 0, span.open)) + 1  # this or the previous paragraph
+        before = [i for i, c in enumerate(citations) if paragraph_start <= c.start_char < span.open]
         target = same[0] if same else (before[-1] if before else None)
         if target is not None and citations[target].cited_title is None:
             citations[target] = replace(citations[target], cited_title=title)

@@ -28,11 +28,25 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+_XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def parse_page(html: str):
+    """The page's lxml tree, or None when there is no markup to parse.
+
+    An XML declaration is dropped first: lxml refuses str input that declares an encoding,
+    and the text is already decoded.
+    """
+    try:
+        return lxml.html.fromstring(_XML_DECLARATION_RE.sub("", html, count=1))
+    except (ParserError, ValueError):
+        return None
+
+
 def extract_links(html: str, text: str, base_url: str | None) -> list[Link]:
     """Every link of the main content: absolute href, anchor text, and whether it leaves the site."""
-    try:
-        root = lxml.html.fromstring(html)
-    except (ParserError, ValueError):
+    root = parse_page(html)
+    if root is None:
         return []
     body_text = _fold(text)
     base = root.xpath("string(//base/@href)") or base_url

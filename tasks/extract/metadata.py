@@ -6,10 +6,8 @@ import json
 import re
 from datetime import datetime
 
-import lxml.html
-from lxml.etree import ParserError
-
 from tasks.clean import detect_language, parse_published
+from tasks.extract.links import parse_page
 
 _MODIFIED_META = (
     "article:modified_time", "og:updated_time", "dateModified", "last-modified", "modified", "dc.date.modified",
@@ -33,9 +31,8 @@ FOREIGN_RATIO = 8  # how much likelier the other language must be
 
 def extract_modified_at(html: str) -> datetime | None:
     """The last-modified time a page declares (meta tags, itemprop, JSON-LD), in UTC."""
-    try:
-        root = lxml.html.fromstring(html)
-    except (ParserError, ValueError):
+    root = parse_page(html)
+    if root is None:
         return None
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()

@@ -65,6 +65,7 @@ _OBJECT_BEFORE_RE = re.compile(
     r"over|beating|beat|defeated|behind|into|as|including|toward|towards|versus|vs)\s+$",
     re.IGNORECASE,
 )
+_NAME_AFTER_RE = re.compile(r"\s+(?:[a-z]+\s+){0,2}?((?:[A-Z][\w’'-]+)(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+)){1,3})\b")
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
@@ -81,6 +82,7 @@ class _Mention:
     possessive: bool = False  # "Kelce's mom": names someone else
     object_: bool = False  # "told X", "letter to X": not the speaker
     pronoun: bool = False
+    antecedent: int = -1  # for a pronoun: where the person it stands for was named
 
 
 class _Resolver:
@@ -127,7 +129,8 @@ class _Resolver:
         for match in _PRONOUN_RE.finditer(self.text, start, end):
             subject = self._latest_subject(match.start())
             name = subject.name if subject else None
-            found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True))
+            where = subject.start_char if subject else -1
+            found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True, antecedent=where))
         for match in _ROLE_RE.finditer(self.text, start, end):
             if any(s < match.end() and match.start() < t for s, t in taken):
                 continue
@@ -173,8 +176,14 @@ class _Resolver:
             return left[-1]
         # inverted attribution: '… said Nowak' / '… said the minister', the name right after the verb
         objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
-        right = [m for m in mentions if 0 <= m.start - cue.end() <= 5 and cue.group(0).lower() not in objects]
-        return right[0] if right else None
+        if cue.group(0).lower() in objects:
+            return None
+        right = [m for m in mentions if 0 <= m.start - cue.end() <= 5]
+        if right:
+            return right[0]
+        # a name NER missed: '… said nurse Priya Nair'
+        name = _NAME_AFTER_RE.match(self.text, cue.end(), end)
+        return _Mention(name.start(1), name.end(1), name.group(1), None, True) if name else None
 
 
 def _is_quote(text: str, span: QuotedSpan) -> bool:
@@ -262,6 +271,11 @@ def extract_direct_quotes(
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1
             if same_paragraph or (span.paragraph == previous.paragraph + 1 and whole_paragraph):
                 attribution = found[-1]
+        if attribution and attribution[0].pronoun:
+            # "he said" after a quote by someone NER did not name: the last speaker is nearer
+            last = next((f for f in reversed(found) if f), None)
+            if last and last[0].person and not last[0].pronoun and last[0].start > attribution[0].antecedent:
+                attribution = (last[0], attribution[1])
         found.append(attribution[:2] if attribution else None)
     # a quote over several paragraphs is often attributed only at its end
     for index in range(len(candidates) - 2, -1, -1):

@@ -68,3 +68,24 @@ def test_rerun_adds_no_child_rows_and_a_replaced_article_takes_its_rows_along(in
     assert query(warehouse, "select count(*) from entities where name like '%Nowak%'") == [(0,)]
     assert query(warehouse, "select distinct speaker from quotes where speaker like '%Zielinski%'") == [("Piotr Zielinski",)]
     assert all(rows == [] for rows in run_checks(warehouse).values())
+
+
+def test_checks_find_bad_rows(tmp_path):
+    """Each check returns the rows that break its rule (so a passing check means something)."""
+    from tasks.warehouse import ensure_schema
+
+    with duckdb.connect(str(tmp_path / "news.duckdb")) as con:
+        ensure_schema(con)
+        con.execute(
+            "insert into articles (article_id, source, text, word_count, content_hash, input_kind, run_id, ingested_at, extractor_version) "
+            "values ('a1', 's', 'Kiev is a city.', 4, 'h', 'text', 'r', now(), 'v')"
+        )
+        con.execute("insert into entities values ('a1', 'Kiev', 'Kiev', 'GPE', 1, 5, 'r', 'v')")  # off by one
+        con.execute("insert into quotes values ('a1', 'is a city', 'Nobody', 'Nobody', 'said', true, 5, 99, 'r', 'v')")
+        con.execute("insert into citations values ('a1', 'Times', null, 10, 200, 'r', 'v')")
+        con.execute("insert into links values ('gone', 'ftp://x', 'x', true, 'r', 'v')")
+        found = {check.stem: con.execute(check.read_text(encoding="utf-8")).fetchall() for check in CHECKS}
+    assert all(found[name] for name in (
+        "entities_offsets", "quotes_offsets", "citations_offsets", "quotes_speaker_entities",
+        "child_rows_orphaned", "links_not_absolute",
+    )), found
