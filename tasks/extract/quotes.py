@@ -56,16 +56,19 @@ _ORG_ROLES = (
     r"organisation|organization|authority|board|office|commission|report|statement"
 )
 _ROLE_RE = re.compile(
-    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}?"
+    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}"
     rf"(?:(?P<person>{_PERSON_ROLES})|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
 )
 # A person named right after these words is an object, not the one speaking ("after meeting X").
 _OBJECT_BEFORE_RE = re.compile(
     r"\b(?:after|with|to|by|from|for|about|against|meeting|met|of|on|at|than|like|and|told|asked|urged|called|"
-    r"over|beating|beat|defeated|behind|into|as|including|toward|towards|versus|vs)\s+$",
+    r"over|beating|beat|defeated|behind|into|as|including|toward|towards|versus|vs|in|near|during)\s+$",
     re.IGNORECASE,
 )
 _NAME_AFTER_RE = re.compile(r"\s+(?:[a-z]+\s+){0,2}?((?:[A-Z][\w’'-]+)(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+)){1,3})\b")
+_NOT_NAMES = {"It", "He", "She", "They", "We", "I", "You", "The", "This", "That", "These", "Those", "A", "An", "But",
+              "And", "Or", "So", "Then", "There", "Here", "Its", "His", "Her", "Their", "Our", "My", "Asked", "When"}
+_NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+){0,3})\s+$")
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
@@ -83,6 +86,7 @@ class _Mention:
     object_: bool = False  # "told X", "letter to X": not the speaker
     pronoun: bool = False
     antecedent: int = -1  # for a pronoun: where the person it stands for was named
+    role: bool = False  # a description ("the chief inspector") rather than a name
 
 
 class _Resolver:
@@ -98,7 +102,7 @@ class _Resolver:
         self.all_entities = entities
 
     def is_object(self, entity: Entity) -> bool:
-        """A person named after "to", "with", "from Lord" …: the object of the clause."""
+        """A name after "to", "with", "in", "from Lord" …: the object of the clause, not its speaker."""
         before = self.text[max(0, entity.start_char - 40) : entity.start_char]
         words = before.split()
         while words and words[-1].lower().rstrip(".") in TITLES:
@@ -120,7 +124,7 @@ class _Resolver:
         found: list[_Mention] = []
         for entity in self.all_entities:
             if start <= entity.start_char and entity.end_char <= end and entity.label in SPEAKER_LABELS:
-                object_ = entity.label == "PERSON" and self.is_object(entity)
+                object_ = self.is_object(entity)
                 possessive = bool(_POSSESSIVE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 3]))
                 found.append(
                     _Mention(entity.start_char, entity.end_char, entity.name, entity.name, entity.label == "PERSON", possessive, object_)
@@ -140,7 +144,7 @@ class _Resolver:
             phrase = match.group(0)
             definite = phrase.split()[0].lower() in ("the", "this", "that")
             if not definite or match.group("plural"):
-                found.append(_Mention(match.start(), match.end(), phrase, None))
+                found.append(_Mention(match.start(), match.end(), phrase, None, role=True))
                 continue
             if match.group("person"):
                 entity = self._latest_subject(match.start())
@@ -149,7 +153,9 @@ class _Resolver:
             else:
                 entity = self._latest(match.start(), lambda e: e.label == "ORG")
             name = entity.name if entity else phrase
-            found.append(_Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person"))))
+            found.append(
+                _Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person")), role=True)
+            )
         return sorted(found, key=lambda m: m.start)
 
     def around_cue(self, start: int, end: int, cue: re.Match) -> _Mention | None:
@@ -166,7 +172,7 @@ class _Resolver:
             return people[0] if people else (after[0] if after else None)
         mentions = [m for m in self.mentions(start, end) if m.speaker and not m.possessive and not m.object_]
         left = [m for m in mentions if m.end <= cue.start()]
-        named = [m for m in left if m.person and m.entity_name and not m.pronoun]
+        named = [m for m in left if m.person and m.entity_name and not m.pronoun and not m.role]
         pronouns = [m for m in left if m.pronoun]
         if named:
             return named[0]
@@ -174,6 +180,11 @@ class _Resolver:
             return pronouns[-1]
         if left:
             return left[-1]
+        # a name NER missed, right before the verb: '… Lacerda claimed:'
+        after_names = max([e.end_char for e in self.all_entities if e.end_char <= cue.start()], default=0)
+        name = _NAME_BEFORE_RE.search(self.text, max(start, cue.start() - 60, after_names), cue.start())
+        if name and name.group(1).split()[0] not in _NOT_NAMES:
+            return _Mention(name.start(1), name.end(1), name.group(1), None, True)
         # inverted attribution: '… said Nowak' / '… said the minister', the name right after the verb
         objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
         if cue.group(0).lower() in objects:
