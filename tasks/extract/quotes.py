@@ -92,8 +92,11 @@ class _Mention:
 class _Resolver:
     """Finds who a clause names, resolving pronouns and descriptions to the article's entities."""
 
-    def __init__(self, text: str, entities: list[Entity], quoted: list[QuotedSpan]) -> None:
+    def __init__(
+        self, text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]] | None = None
+    ) -> None:
         self.text = text
+        self.sentences = sentences or []
         inside = [(q.start, q.end) for q in quoted]
         # people named inside quotes are talked about, not talking
         self.entities = [
@@ -117,7 +120,24 @@ class _Resolver:
         return best
 
     def _latest_subject(self, before: int) -> Entity | None:
-        return self._latest(before, lambda e: e.label == "PERSON" and not self.is_object(e))
+        """The person a pronoun stands for: the latest first-named person of a sentence.
+
+        "Trump said that his nominee, Howard Lutnick, had …. He also said" -> Trump.
+        """
+        people = [
+            e for e in self.entities
+            if e.end_char <= before and e.label == "PERSON" and not self.is_object(e)
+            and not _POSSESSIVE_AFTER_RE.match(self.text[e.end_char : e.end_char + 3])
+        ]
+        if not people:
+            return None
+        subjects, seen = [], set()
+        for person in people:
+            sentence = sentence_at(self.sentences, person.start_char) if self.sentences else (person.start_char, person.end_char)
+            if sentence not in seen:
+                seen.add(sentence)
+                subjects.append(person)
+        return subjects[-1]
 
     def mentions(self, start: int, end: int) -> list[_Mention]:
         """Candidate speakers named in text[start:end], in order."""
@@ -132,7 +152,7 @@ class _Resolver:
         taken = [(m.start, m.end) for m in found]
         for match in _PRONOUN_RE.finditer(self.text, start, end):
             subject = self._latest_subject(match.start())
-            name = subject.name if subject else None
+            name = subject.name if subject else None  # None: resolved later from the previous speaker
             where = subject.start_char if subject else -1
             found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True, antecedent=where))
         for match in _ROLE_RE.finditer(self.text, start, end):
@@ -170,7 +190,7 @@ class _Resolver:
             after = [m for m in self.mentions(cue.end(), cue.end() + stop.start() if stop else end) if m.speaker]
             people = [m for m in after if m.person]
             return people[0] if people else (after[0] if after else None)
-        mentions = [m for m in self.mentions(start, end) if m.speaker and not m.possessive and not m.object_]
+        mentions = [m for m in self.mentions(start, end) if (m.speaker or m.pronoun) and not m.possessive and not m.object_]
         left = [m for m in mentions if m.end <= cue.start()]
         named = [m for m in left if m.person and m.entity_name and not m.pronoun and not m.role]
         pronouns = [m for m in left if m.pronoun]
@@ -253,11 +273,24 @@ def _attribute(text: str, resolver: _Resolver, span: QuotedSpan, window: tuple[i
     return found
 
 
+def _attribute_from_introduction(text: str, resolver: _Resolver, paragraph: tuple[int, int], candidates, sentences):
+    """'Tauqeer Ahmed says the problem is …' followed by a paragraph that is a bare quote."""
+    start, end = paragraph
+    if any(start <= c.open < end for c in candidates):
+        return None
+    cues = [c for c in _CUE_RE.finditer(text, start, end) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    if not cues:
+        return None
+    sentence = sentence_at(sentences, cues[-1].start())
+    mention = resolver.around_cue(sentence[0], sentence[1], cues[-1])
+    return (mention, cues[-1].group(0).lower(), end) if mention and mention.person else None
+
+
 def extract_direct_quotes(
     text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]]
 ) -> list[Quote]:
     """Quoted words with their speakers."""
-    resolver = _Resolver(text, entities, quoted)
+    resolver = _Resolver(text, entities, quoted, sentences)
     candidates = [span for span in quoted if _is_quote(text, span)]
     # only full quotes bound each other's attribution windows; a short one may be a scare quote
     bounds = [span for span in candidates if len(span.words(text)) > MIN_QUOTE_WORDS]
@@ -277,6 +310,8 @@ def extract_direct_quotes(
         if attribution is None and span.open == p_start and span.paragraph and text[:p_start].rstrip().endswith(":"):
             # 'Financial Times reported:' followed by the quoted passage as its own paragraph
             attribution = _attribute_before(text, resolver, span, sentence_at(sentences, p_start - 2)[0])
+        if attribution is None and span.open == p_start and span.paragraph and not short:
+            attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
         if attribution is None and previous is not None and found[-1] is not None and not short:
             same_paragraph = previous.paragraph == span.paragraph
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1
@@ -285,8 +320,10 @@ def extract_direct_quotes(
         if attribution and attribution[0].pronoun:
             # "he said" after a quote by someone NER did not name: the last speaker is nearer
             last = next((f for f in reversed(found) if f), None)
-            if last and last[0].person and not last[0].pronoun and last[0].start > attribution[0].antecedent:
+            if last and last[0].person and last[0].speaker and last[0].start > attribution[0].antecedent:
                 attribution = (last[0], attribution[1])
+            elif attribution[0].speaker is None:
+                attribution = None
         found.append(attribution[:2] if attribution else None)
     # a quote over several paragraphs is often attributed only at its end
     for index in range(len(candidates) - 2, -1, -1):
