@@ -27,6 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from flows.progress import progress
 from tasks.clean import clean_page
 from tasks.extract import extract_fields
+from tasks.extract.entities import ModelNotAvailable, load_ner
 from tasks.load import (
     RunCounts,
     claim_staging,
@@ -340,8 +341,9 @@ def ingest(
     report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
     try:
         items = expand_sources(sources)
+        load_ner(settings.spacy_model)  # fail before any work when the model is missing
         lock = claim_staging(settings.warehouse, run_id)
-    except SourceNotFound as exc:
+    except (SourceNotFound, ModelNotAvailable) as exc:
         return Failed(message=str(exc))
     except OSError as exc:
         return Failed(message=f"The warehouse folder {settings.warehouse} cannot be written: {exc.strerror}.")

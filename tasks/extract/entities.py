@@ -36,13 +36,26 @@ _SPEECH_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|added|explained|noted|
 _lock = threading.Lock()
 
 
+class ModelNotAvailable(Exception):
+    """The configured spaCy model cannot be loaded: the run cannot extract entities."""
+
+
 @cache
 def load_ner(model: str):
-    """The spaCy pipeline with only the components NER needs (loaded once per process)."""
+    """The spaCy pipeline with only the components NER needs (loaded once per process).
+
+    Raises ModelNotAvailable with one sentence when the model is not installed.
+    """
     import spacy
 
     with _lock:
-        nlp = spacy.load(model, exclude=[*UNUSED_COMPONENTS, "tok2vec"])
+        try:
+            nlp = spacy.load(model, exclude=[*UNUSED_COMPONENTS, "tok2vec"])
+        except OSError:
+            raise ModelNotAvailable(
+                f"The spaCy model {model!r} (setting NEWSROOM_SPACY_MODEL) is not installed; "
+                "install the project's dependencies or choose an installed model."
+            ) from None
         if "Listener" in str(nlp.config["components"]["ner"]["model"].get("tok2vec", {}).get("@architectures", "")):
             nlp = spacy.load(model, exclude=UNUSED_COMPONENTS)  # this NER needs the shared tok2vec
         return nlp

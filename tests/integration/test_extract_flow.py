@@ -89,3 +89,13 @@ def test_checks_find_bad_rows(tmp_path):
         "entities_offsets", "quotes_offsets", "citations_offsets", "quotes_speaker_entities",
         "child_rows_orphaned", "links_not_absolute",
     )), found
+
+
+def test_a_missing_model_fails_the_run_with_one_sentence(inputs, warehouse, monkeypatch):
+    from flows.ingest import ingest
+
+    monkeypatch.setenv("NEWSROOM_SPACY_MODEL", "no_such_model_installed")
+    state = ingest(sources=[str(inputs)], warehouse=str(warehouse), return_state=True)
+    assert state.is_failed()
+    assert state.message.startswith("The spaCy model 'no_such_model_installed' (setting NEWSROOM_SPACY_MODEL) is not installed")
+    assert not (warehouse / "news.duckdb").exists()
