@@ -161,6 +161,7 @@ def _relabel_places(text: str, spans: list[list]) -> None:
     for span in spans:
         start, end, label = span
         surface = text[start:end]
+        surface = surface.title() if surface.isupper() and len(surface) > 3 else surface  # "KATHMANDU -"
         if label != "PERSON" or " " in surface or surface not in places or surface in multi_person_tokens:
             continue
         previous = text[max(0, start - 15) : start].split()
@@ -169,6 +170,21 @@ def _relabel_places(text: str, spans: list[list]) -> None:
         if previous and previous[-1].lower() in TITLES | {"mr.", "mrs.", "ms.", "dr."}:
             continue
         span[2] = "GPE"
+
+
+def _vote_labels(text: str, spans: list[list]) -> None:
+    """One label per name within an article: the one NER gave most of its mentions.
+
+    The small model labels the same word differently in different sentences ("Kathmandu"
+    GPE three times, PERSON once); a tie keeps each mention's own label.
+    """
+    votes: dict[str, Counter] = {}
+    for start, end, label in spans:
+        votes.setdefault(_strip_article(text[start:end]).casefold(), Counter())[label] += 1
+    for span in spans:
+        ranked = votes[_strip_article(text[span[0] : span[1]]).casefold()].most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            span[2] = ranked[0][0]
 
 
 def entities_from_doc(text: str, doc) -> list[Entity]:
@@ -182,6 +198,7 @@ def entities_from_doc(text: str, doc) -> list[Entity]:
             continue
         spans.append([start, end, ent.label_])
     _relabel_places(text, spans)
+    _vote_labels(text, spans)
     names = normalise_names([(text[s:e], label) for s, e, label in spans])
     return [Entity(text[s:e], name, label, s, e) for (s, e, label), name in zip(spans, names)]
 
