@@ -28,7 +28,8 @@ _LANG_RE = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGN
 
 
 @cache
-def _language_identifier():
+def language_identifier():
+    """py3langid's identifier with normalised probabilities (loaded once per process)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -44,7 +45,7 @@ def detect_language(text: str, declared: str | None = None, min_chars: int = 200
     sample = text[:5000]
     if len(sample.strip()) < 20:
         return declared
-    language, probability = _language_identifier().classify(sample)
+    language, probability = language_identifier().classify(sample)
     if len(sample) >= min_chars and probability >= 0.9:
         return language
     if declared:

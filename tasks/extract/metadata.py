@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import datetime
 
-from tasks.clean import detect_language, parse_published
+from tasks.clean import language_identifier, parse_published
 from tasks.extract.links import parse_page
 
 _MODIFIED_META = (
@@ -27,6 +26,13 @@ _LANGUAGE_NAMES = {
 }
 _LANGUAGE_NAME_RE = re.compile(r"\b(?:from|in|aus|de|del|dal)\s+(?:the\s+)?(" + "|".join(_LANGUAGE_NAMES) + r")\b", re.IGNORECASE)
 FOREIGN_RATIO = 8  # how much likelier the other language must be
+FOREIGN_MIN_PROBABILITY = 0.1
+# Short lines are where language identification errs; it errs most towards rare languages
+# (Nigerian Pidgin, Tagalog, Malagasy …), so only widely published languages count here.
+FOREIGN_LANGUAGES = {
+    "en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "pl", "cs", "sv", "da", "no", "fi", "el", "tr",
+    "ar", "he", "fa", "hi", "zh", "ja", "ko", "hu", "ro",
+}
 
 
 def extract_modified_at(html: str) -> datetime | None:
@@ -69,7 +75,8 @@ def detect_translation(text: str, title: str | None, language: str | None) -> tu
         if len(line) > 300:
             continue
         words = [w for w in line.split() if w.strip("“”\"'.,:;") not in names]
-        if len(words) < 2:
+        # a line of names only ("Sam Fischer", a table row of names) says nothing about language
+        if len(words) < 2 or not any(w[:1].isalpha() and not w[:1].isupper() for w in words):
             continue
         other = _foreign_language(" ".join(words), language)
         if other:
@@ -88,10 +95,9 @@ def _names_elsewhere(text: str) -> set[str]:
 
 def _foreign_language(words: str, language: str) -> str | None:
     """The language of a line when it is clearly not the article's (scores far above it)."""
-    from tasks.clean import _language_identifier
-
-    ranked = dict(_language_identifier().rank(words))
+    ranked = dict(language_identifier().rank(words))
     best = max(ranked, key=ranked.get)
-    if best == language or len(words) >= 200:
+    if best == language or best not in FOREIGN_LANGUAGES or len(words) >= 200:
         return None
-    return best if ranked[best] >= FOREIGN_RATIO * ranked.get(language, 0.0) and ranked[best] >= 0.05 else None
+    clear = ranked[best] >= FOREIGN_RATIO * ranked.get(language, 0.0) and ranked[best] >= FOREIGN_MIN_PROBABILITY
+    return best if clear else None
