@@ -40,11 +40,8 @@ from tasks.load import (
 from tasks.read import read_input
 from tasks.records import (
     ARTICLES_SCHEMA,
-    CITATIONS_SCHEMA,
-    ENTITIES_SCHEMA,
+    CHILD_SCHEMAS,
     EXTRACTOR_VERSION,
-    LINKS_SCHEMA,
-    QUOTES_SCHEMA,
     REJECTS_SCHEMA,
     CleanedPage,
     ExtractedFields,
@@ -147,20 +144,12 @@ def article_row(item: InputItem, id_: str, page: CleanedPage, run_id: str, at: d
     }
 
 
-CHILD_TABLES = {
-    "entities": ENTITIES_SCHEMA,
-    "quotes": QUOTES_SCHEMA,
-    "citations": CITATIONS_SCHEMA,
-    "links": LINKS_SCHEMA,
-}
-
-
 def child_rows(id_: str, fields: ExtractedFields, run_id: str) -> dict[str, list[dict]]:
     """Rows of the entities, quotes, citations and links tables for one article."""
     lineage = {"article_id": id_, "run_id": run_id, "extractor_version": EXTRACTOR_VERSION}
     return {
         table: [asdict(record) | lineage for record in getattr(fields, table)]
-        for table in CHILD_TABLES
+        for table in CHILD_SCHEMAS
     }
 
 
@@ -259,7 +248,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
             sink.advance()
     extracted = extract_fields([page for _, _, page in cleaned], settings.spacy_model, settings.ner_min_chars)
     articles = []
-    children: dict[str, list[dict]] = {table: [] for table in CHILD_TABLES}
+    children: dict[str, list[dict]] = {table: [] for table in CHILD_SCHEMAS}
     for (item, id_, page), fields in zip(cleaned, extracted):
         articles.append(article_row(item, id_, page, run_id, started, fields))
         for table, rows in child_rows(id_, fields, run_id).items():
@@ -269,7 +258,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
         write_parquet(articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
     for table, rows in children.items():
         if rows:
-            write_parquet(rows, CHILD_TABLES[table], folder / table / f"part-{part:05d}.parquet")
+            write_parquet(rows, CHILD_SCHEMAS[table], folder / table / f"part-{part:05d}.parquet")
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
     return {

@@ -19,11 +19,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from tasks.records import CHILD_SCHEMAS
 from tasks.warehouse import load_sql
 
 TABLES = ("articles", "rejects", "runs")
-# Rows that belong to one article (article_id); they are replaced and deleted with it.
-CHILD_TABLES = ("entities", "quotes", "citations", "links")
+CHILD_TABLES = tuple(CHILD_SCHEMAS)  # replaced and deleted with their article
 
 
 def staging_dir(warehouse: Path, run_id: str) -> Path:

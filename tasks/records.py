@@ -200,6 +200,15 @@ LINKS_SCHEMA = pa.schema(
     ]
 )
 
+# Tables whose rows belong to one article (by article_id): written, replaced and deleted with it.
+# Each name is also the ExtractedFields attribute holding that table's records.
+CHILD_SCHEMAS = {
+    "entities": ENTITIES_SCHEMA,
+    "quotes": QUOTES_SCHEMA,
+    "citations": CITATIONS_SCHEMA,
+    "links": LINKS_SCHEMA,
+}
+
 REJECTS_SCHEMA = pa.schema(
     [
         ("run_id", pa.string()),

@@ -77,10 +77,20 @@ def extract_fields(pages: Sequence[CleanedPage], model: str, ner_min_chars: int 
     english = [i for i, p in enumerate(pages) if p.language in NER_LANGUAGES and len(p.text) >= ner_min_chars]
     found: dict[int, list[Entity]] = {}
     if english:
-        batch = extract_entities([pages[i].text for i in english], model)
-        for i, entities in zip(english, batch):
-            found[i] = entities
-            results[i].extractors.append("entities")
+        try:
+            batch = extract_entities([pages[i].text for i in english], model)
+        except _FIELD_ERRORS:
+            # one text broke the batch: run them one by one so only that article loses its entities
+            for i in english:
+
+                def one(i: int = i) -> None:
+                    found[i] = extract_entities([pages[i].text], model)[0]
+
+                run_extractor(results[i], "entities", one)
+        else:
+            for i, entities in zip(english, batch):
+                found[i] = entities
+                results[i].extractors.append("entities")
     for i, page in enumerate(pages):
         extract_article(page, found.get(i), results[i])
     return results
