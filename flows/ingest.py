@@ -28,6 +28,8 @@ from tasks.archive import RawArchive, raw_archive_path
 from tasks.clean import clean_page
 from tasks.crawl import Crawler, Job, read_deferred, read_fetch_log
 from tasks.dedup import update_duplicate_clusters
+from tasks.extract import extract_fields
+from tasks.extract.entities import ModelNotAvailable, load_ner
 from tasks.load import (
     RunCounts,
     claim_staging,
@@ -43,10 +45,12 @@ from tasks.publish import publish_snapshot
 from tasks.quality import record_run_metrics
 from tasks.records import (
     ARTICLES_SCHEMA,
+    CHILD_SCHEMAS,
     EXTRACTOR_VERSION,
     FETCHES_SCHEMA,
     REJECTS_SCHEMA,
     CleanedPage,
+    ExtractedFields,
     InputItem,
     Rejected,
     content_hash,
@@ -138,7 +142,13 @@ def reject_row(source: str, input_id_: str | None, rejected: Rejected, run_id: s
 
 
 def article_row(
-    item: InputItem, id_: str, page: CleanedPage, run_id: str, at: datetime, fetched_at: datetime | None = None
+    item: InputItem,
+    id_: str,
+    page: CleanedPage,
+    run_id: str,
+    at: datetime,
+    fields: ExtractedFields,
+    fetched_at: datetime | None = None,
 ) -> dict:
     """An `articles` row."""
     return {
@@ -151,14 +161,31 @@ def article_row(
         "language": page.language,
         "site_name": page.site_name,
         "description": page.description,
+        "image_url": page.image_url,
+        "categories": page.categories,
+        "tags": page.tags,
+        "modified_at": fields.modified_at,
+        "is_translation": fields.is_translation,
+        "original_language": fields.original_language,
         "text": page.text,
         "word_count": len(page.text.split()),
         "content_hash": content_hash(page.text),
         "input_kind": item.kind,
         "fetched_at": fetched_at or item.fetched_at,
+        "extractors": fields.extractors,
+        "extraction_errors": json.dumps(fields.errors, sort_keys=True) if fields.errors else None,
         "run_id": run_id,
         "ingested_at": at,
         "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def child_rows(id_: str, fields: ExtractedFields, run_id: str) -> dict[str, list[dict]]:
+    """Rows of the entities, quotes, citations and links tables for one article."""
+    lineage = {"article_id": id_, "run_id": run_id, "extractor_version": EXTRACTOR_VERSION}
+    return {
+        table: [asdict(record) | lineage for record in getattr(fields, table)]
+        for table in CHILD_SCHEMAS
     }
 
 
@@ -260,7 +287,8 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
 
     Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}.
     """
-    articles, rejects = [], []
+    cleaned: list[tuple[InputItem, str, CleanedPage]] = []
+    rejects = []
     deferred = 0
     sink = progress()
     with InputReader(settings.max_input_bytes) as reader:
@@ -280,7 +308,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
                     min_chars=settings.min_text_chars,
                     language_min_chars=settings.language_min_chars,
                 )
-                articles.append(article_row(item, planned.input_id, page, run_id, started, raw.fetched_at))
+                cleaned.append((item, planned.input_id, page, raw.fetched_at))
             except Rejected as rejected:
                 rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
             except Exception as exc:  # a page that breaks the extractor must not break the run
@@ -288,9 +316,19 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
                 rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
             finally:
                 sink.advance()
+    extracted = extract_fields([page for _, _, page, _ in cleaned], settings.spacy_model, settings.ner_min_chars)
+    articles = []
+    children: dict[str, list[dict]] = {table: [] for table in CHILD_SCHEMAS}
+    for (item, id_, page, fetched_at), fields in zip(cleaned, extracted, strict=True):
+        articles.append(article_row(item, id_, page, run_id, started, fields, fetched_at))
+        for table, rows in child_rows(id_, fields, run_id).items():
+            children[table].extend(rows)
     folder = staging_dir(settings.warehouse, run_id)
     if articles:
         write_parquet(articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
+        # Written even when empty: every articles part has its child parts (reprocess compares them).
+        for table, rows in children.items():
+            write_parquet(rows, CHILD_SCHEMAS[table], folder / table / f"part-{part:05d}.parquet")
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
     return {
@@ -478,9 +516,10 @@ def ingest(
     report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
     try:
         items = expand_sources(sources)
+        load_ner(settings.spacy_model)  # fail before any work when the model is missing
         web = expand_web_sources(sources, url_files or (), feeds or (), sitemaps or ())
         lock = claim_staging(settings.warehouse, run_id)
-    except SourceNotFound as exc:
+    except (SourceNotFound, ModelNotAvailable) as exc:
         return Failed(message=str(exc))
     except OSError as exc:
         return Failed(message=f"The warehouse folder {settings.warehouse} cannot be written: {exc.strerror}.")

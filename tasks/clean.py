@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import logging
 import re
+from html import unescape as html_unescape
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from htmldate import find_date
 from trafilatura import bare_extraction
 
 from tasks.decode import decode_document
@@ -30,7 +32,8 @@ _LANG_RE = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGN
 
 
 @cache
-def _language_identifier():
+def language_identifier():
+    """py3langid's identifier with normalised probabilities (loaded once per process)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -46,7 +49,7 @@ def detect_language(text: str, declared: str | None = None, min_chars: int = 200
     sample = text[:5000]
     if len(sample.strip()) < 20:
         return declared
-    language, probability = _language_identifier().classify(sample)
+    language, probability = language_identifier().classify(sample)
     if len(sample) >= min_chars and probability >= 0.9:
         return language
     if declared:
@@ -92,6 +95,140 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+_TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[：｜|]\s*")
+_DATE_ONLY_RE = re.compile(r"^[\d./\s-]+$")
+_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_META_TITLE_RE = re.compile(
+    r"<meta[^>]+(?:property|name)\s*=\s*[\"'](?:og:title|twitter:title)[\"'][^>]*content\s*=\s*([\"'])(.*?)\1", re.IGNORECASE
+)
+_TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "à": "a", "ø": "o", "å": "a"})
+_H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def _fold(text: str) -> str:
+    return " ".join(_INVISIBLE_RE.sub("", html_unescape(text)).split()).casefold()
+
+
+def _site_words(site_name: str | None, url: str | None) -> set[str]:
+    """Lower-cased words naming the site: its name and its host's labels."""
+    words = set(re.findall(r"\w+", (site_name or "").casefold()))
+    words.update(label for label in _host(url).split(".") if len(label) > 2)
+    return words - {"com", "net", "org", "www", "the", "news"}
+
+
+def _is_site_segment(segment: str, site: set[str]) -> bool:
+    """A title segment that only names the site (or is a date): "Börsen-Zeitung", "DW", "13.06.2023"."""
+    words = set(re.findall(r"\w+", segment.casefold().translate(_TRANSLITERATION)))
+    if not words or _DATE_ONLY_RE.match(segment.strip()):
+        return True
+    if not site or len(segment) > 60:
+        return False
+    if words <= site | {"de", "com", "online", "digital", "web", "news"}:
+        return True
+    if segment.casefold().translate(_TRANSLITERATION).replace(" ", "") in "".join(site):
+        return True
+    # a short trailing name that carries the site's own name ("Die Neue Südtiroler Tageszeitung")
+    return len(words) <= 6 and any(len(word) >= 5 and word in site for word in words)
+
+
+def normalise_title(title: str | None, html: str, site_name: str | None, url: str | None) -> str | None:
+    """The headline without the site name around it.
+
+    A page's <title> often reads "Headline - Site" or "Headline | Site | date": when the
+    page's own headline (<h1>, og:title) is a part of the title, that is the headline;
+    otherwise segments that only name the site, or are dates, are cut from either end.
+    """
+    if not title:
+        return title
+    folded = _fold(title)
+    candidates = [_TAG_RE.sub("", h) for h in _H1_RE.findall(html[:500_000])[:3]]
+    candidates += [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
+    for candidate in candidates:
+        text = " ".join(html_unescape(candidate).split())
+        inner = _fold(text)
+        rest = folded[len(inner) :]
+        # "Headline - Site …": the page's headline followed by anything after a separator
+        if len(inner) >= 15 and folded.startswith(inner) and rest and _TITLE_SEPARATOR_RE.match(title[len(text) :] or " "):
+            return text
+    site = _site_words(site_name, url)
+    segments = _TITLE_SEPARATOR_RE.split(title)
+    separators = _TITLE_SEPARATOR_RE.findall(title)
+    if len(segments) < 2:
+        return title
+    start, end = 0, len(segments)
+    while end - start > 1 and _is_site_segment(segments[end - 1], site):
+        end -= 1
+    while end - start > 1 and _is_site_segment(segments[start], site):
+        start += 1
+    if (start, end) == (0, len(segments)):
+        return title
+    kept = segments[start]
+    for separator, segment in zip(separators[start : end - 1], segments[start + 1 : end]):
+        kept += separator + segment
+    return kept.strip() or title
+
+
+_AUTHOR_LABEL_RE = re.compile(r"^(?:(?:[Aa]utor(?:in)?|[Bb]y|Von|Text|Journalist(?:in)?|Redakteur(?:in)?)\s*:?\s+)+")
+_AUTHOR_JOIN_RE = re.compile(r"\s+(?:and|und|og|och|y|et|e|en|i|&)\s+")
+_COMPANY_RE = re.compile(r"\b(?:GmbH|Inc|Ltd|LLC|AG|S\.A|Verlag|Nast|Media Group|Developer)\b|https?\b|\bwww\b", re.IGNORECASE)
+_ROLE_ONLY = {"journalist", "red", "redaktion", "agenturen", "autor", "author", "editor", "reporter", "staff"}
+
+
+def _host(url: str | None) -> str:
+    return re.sub(r"^https?://(?:www\.)?", "", url or "").split("/")[0].casefold()
+
+
+def normalise_authors(authors: list[str], site_name: str | None, url: str | None) -> list[str]:
+    """Author names cleaned of labels, publishers and repeats.
+
+    "Autor Monika Bolliger" -> "Monika Bolliger"; "A og B" -> A, B; the publisher or site
+    listed next to real authors is dropped (kept when it is the only byline); a site written
+    as words ("Sportschau De") is its host again ("sportschau.de"); "Surname; Given" pairs
+    are joined; slug copies ("Sophie-Foster") and case variants are merged; a lone capital
+    between names is an initial ("Miguel A. Herguedas").
+    """
+    site = _site_words(site_name, url)
+    host = _host(url)
+    if len(authors) >= 2 and len(authors) % 2 == 0 and all(re.fullmatch(r"[A-Z][\w'-]+", a) for a in authors):
+        authors = [f"{authors[i + 1]} {authors[i]}" for i in range(0, len(authors), 2)]
+    names: list[str] = []
+    for raw in authors:
+        raw = _AUTHOR_LABEL_RE.sub("", raw.strip())
+        raw = re.sub(r"^.*?\bVon\s+(?=[A-Z])", "", raw)
+        parts = _AUTHOR_JOIN_RE.split(raw)
+        for part in parts if all(len(p.split()) >= 2 for p in parts) else [raw]:
+            part = re.sub(r"(?<=\w )([A-Z])(?= \w)", r"\1.", part.strip())
+            if host and part.casefold().split() == host.split("."):
+                part = host
+            if part and part.casefold() not in _ROLE_ONLY and not re.fullmatch(r"https?\S*|www\S*", part):
+                names.append(part)
+    unique: dict[str, str] = {}
+    for name in names:
+        key = re.sub(r"[\s.-]+", " ", name.casefold()).strip()
+        if key not in unique or sum(w[:1].isupper() for w in name.split()) > sum(w[:1].isupper() for w in unique[key].split()):
+            unique[key] = name
+    names = list(unique.values())
+    people = [n for n in names if not (_COMPANY_RE.search(n) or _names_site(n, site))]
+    return people if people else names
+
+
+def _names_site(name: str, site: set[str]) -> bool:
+    """An author entry that is only the site's name ("Lesotho Times", "Heise Online")."""
+    words = set(re.findall(r"\w+", name.casefold().translate(_TRANSLITERATION)))
+    return bool(site and words) and words <= site | {"de", "com", "online", "digital", "web", "news", "redaktion"}
+
+
+def _names(values) -> list[str]:
+    """Categories or tags as trafilatura gives them, trimmed and without repeats."""
+    seen: dict[str, None] = {}
+    for value in values or []:
+        value = " ".join(str(value).split())
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
 def clean_text_article(text: str, min_chars: int = 40, language_min_chars: int = 200) -> CleanedPage:
     """A plain-text article: the first non-empty line is the title, the rest the body."""
     text = _tidy(text)
@@ -124,19 +261,31 @@ def clean_html_article(
         raise Rejected("clean", "no_article", "no main text found in the page")
     title = (document.title or "").strip() or None
     text = _drop_leading_title(_tidy(document.text), title)
+    site_name = document.sitename or document.hostname or None
+    title = normalise_title(title, html, site_name, document.url or url)
+    text = _drop_leading_title(text, title)
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")
     declared = _LANG_RE.search(html[:4096])
-    authors = [name.strip() for name in (document.author or "").split(";") if name.strip()]
+    authors = normalise_authors(
+        [name.strip() for name in (document.author or "").split(";") if name.strip()], site_name, document.url or url
+    )
+    # htmldate on the page itself finds the publication date more often than through
+    # trafilatura's pre-parsed tree (measured: benchmarks/RESULTS.md)
+    published = find_date(html, url=document.url or url, original_date=True, extensive_search=True) or document.date
     return CleanedPage(
         title=title,
         text=text,
         authors=authors,
-        published_at=parse_published(document.date),
+        published_at=parse_published(published),
         language=detect_language(text, declared.group(1) if declared else None, language_min_chars),
-        site_name=document.sitename or document.hostname or None,
+        site_name=site_name,
         description=document.description or None,
         url=document.url or url,
+        image_url=document.image or None,
+        categories=_names(document.categories),
+        tags=_names(document.tags),
+        html=html,
     )
 
 

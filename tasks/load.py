@@ -23,12 +23,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks.records import RUNS_SCHEMA
+from tasks.records import CHILD_SCHEMAS, RUNS_SCHEMA
 from tasks.warehouse import load_sql
 
 MANIFEST = "run.json"
 
 TABLES = ("articles", "rejects", "fetches", "runs")
+CHILD_TABLES = tuple(CHILD_SCHEMAS)  # replaced and deleted with their article
 
 
 def staging_dir(warehouse: Path, run_id: str) -> Path:
@@ -123,8 +124,14 @@ def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
     con.execute("begin transaction")
     try:
         if articles:
+            for table in CHILD_TABLES:
+                con.execute(load_sql(f"load/delete_replaced_{table}.sql"), {"articles": articles})
             result.replaced = con.execute(load_sql("load/delete_replaced_articles.sql"), {"files": articles}).fetchone()[0]
             result.loaded = con.execute(load_sql("load/insert_articles.sql"), {"files": articles}).fetchone()[0]
+            for table in CHILD_TABLES:
+                files = staged_files(warehouse, run_id, table)
+                if files:
+                    con.execute(load_sql(f"load/insert_{table}.sql"), {"files": files, "run_id": run_id})
         if rejects:
             result.rejected = con.execute(load_sql("load/insert_rejects.sql"), {"files": rejects}).fetchone()[0]
         if fetches:
@@ -148,7 +155,7 @@ def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
 def publish_staging(con, warehouse: Path, run_id: str) -> None:
     """Move a loaded run's staged files into the Parquet history, and export its runs row."""
     staging = staging_dir(warehouse, run_id)
-    for table in ("articles", "rejects", "fetches"):
+    for table in ("articles", "rejects", "fetches", *CHILD_TABLES):
         files = staged_files(warehouse, run_id, table)
         if files:
             target = history_dir(warehouse, table, run_id)
@@ -224,21 +231,27 @@ def recover_staging(con, warehouse: Path) -> list[str]:
 def load_reprocessed(con, warehouse: Path, run_id: str, changed_at) -> tuple[int, int]:
     """Load a reprocess run's staged batches, one transaction per batch.
 
-    Only articles whose fields changed are replaced; each changed field becomes an
-    `article_changes` row. Returns (articles changed, change rows). A crash between batches
-    loses nothing: the batches already loaded are simply unchanged on the next reprocess.
+    Only articles whose fields or child rows (entities, quotes, citations, links) changed
+    are replaced, with their child rows; each changed field becomes an `article_changes`
+    row. Returns (articles changed, change rows). A crash between batches loses nothing:
+    the batches already loaded are simply unchanged on the next reprocess.
     """
     changed_articles = change_rows = 0
     for part in staged_files(warehouse, run_id, "articles"):
-        files = [part]
+        articles = [part]
+        children = {table: str(Path(part).parent.parent / table / Path(part).name) for table in CHILD_TABLES}
+        params = {"articles": articles, "run_id": run_id, "changed_at": changed_at}
         con.execute("begin transaction")
         try:
-            rows = con.execute(
-                load_sql("load/insert_article_changes.sql"),
-                {"files": files, "run_id": run_id, "changed_at": changed_at},
-            ).fetchone()[0]
-            replaced = con.execute(load_sql("load/delete_changed_articles.sql"), {"files": files, "run_id": run_id}).fetchone()[0]
-            con.execute(load_sql("load/insert_articles.sql"), {"files": files})
+            rows = con.execute(load_sql("load/insert_article_changes.sql"), {"files": articles, "run_id": run_id, "changed_at": changed_at}).fetchone()[0]
+            for table, file in children.items():
+                rows += con.execute(load_sql(f"load/insert_{table}_changes.sql"), params | {"files": [file]}).fetchone()[0]
+            for table in CHILD_TABLES:
+                con.execute(load_sql(f"load/delete_changed_{table}.sql"), {"articles": articles, "run_id": run_id})
+            replaced = con.execute(load_sql("load/delete_changed_articles.sql"), {"files": articles, "run_id": run_id}).fetchone()[0]
+            con.execute(load_sql("load/insert_articles.sql"), {"files": articles})
+            for table, file in children.items():
+                con.execute(load_sql(f"load/insert_{table}.sql"), {"files": [file], "run_id": run_id})
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

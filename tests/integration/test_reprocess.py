@@ -77,3 +77,21 @@ def test_item_from_source_round_trips():
     assert (item.location, item.record_offset, item.record_index) == ("/data/whole.warc.gz", None, 7)
     item = item_from_source("/data/page.html.gz", "html")
     assert (item.location, item.compressed, item.record_index) == ("/data/page.html.gz", True, None)
+
+
+def test_child_rows_are_compared_and_replaced(loaded, warehouse):
+    # an older extractor that found fewer entities in the seed article
+    with duckdb.connect(str(warehouse / "news.duckdb")) as con:
+        seed_id = con.execute("select article_id from articles where input_kind = 'text'").fetchone()[0]
+        before = con.execute("select count(*) from entities where article_id = $a", {"a": seed_id}).fetchone()[0]
+        con.execute("delete from entities where article_id = $a and label = 'GPE'", {"a": seed_id})
+    report = run_reprocess(warehouse)
+    assert report.counts.loaded == 1
+    fields = query(warehouse, "select article_id, field from article_changes where run_id = $r", {"r": report.run_id})
+    assert fields == [(seed_id, "entities")]
+    assert query(warehouse, "select count(*) from entities where article_id = $a", {"a": seed_id}) == [(before,)]
+    assert query(warehouse, "select count(distinct run_id) from entities where article_id = $a", {"a": seed_id}) == [(1,)]
+    # the other tables of that article were replaced too, without doubling
+    for table in ("quotes", "citations"):
+        [(rows, distinct)] = query(warehouse, f"select count(*), count(distinct start_char) from {table} where article_id = $a", {"a": seed_id})
+        assert rows == distinct > 0

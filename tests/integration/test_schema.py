@@ -6,22 +6,36 @@ import pytest
 
 from tasks.dedup import CLUSTERS_SCHEMA, SIGNATURES_SCHEMA
 from tasks.quality import METRICS_SCHEMA
-from tasks.records import ARTICLES_SCHEMA, FETCHES_SCHEMA, REJECTS_SCHEMA, RUNS_SCHEMA
+from tasks.records import (
+    ARTICLES_SCHEMA,
+    CITATIONS_SCHEMA,
+    ENTITIES_SCHEMA,
+    FETCHES_SCHEMA,
+    LINKS_SCHEMA,
+    QUOTES_SCHEMA,
+    REJECTS_SCHEMA,
+    RUNS_SCHEMA,
+)
 from tasks.warehouse import SQL_DIR, ensure_schema
 
+SCHEMAS = [
+    ("articles", ARTICLES_SCHEMA),
+    ("rejects", REJECTS_SCHEMA),
+    ("runs", RUNS_SCHEMA),
+    ("duplicate_clusters", CLUSTERS_SCHEMA),
+    ("article_signatures", SIGNATURES_SCHEMA),
+    ("run_metrics", METRICS_SCHEMA),
+    ("fetches", FETCHES_SCHEMA),
+    ("entities", ENTITIES_SCHEMA),
+    ("quotes", QUOTES_SCHEMA),
+    ("citations", CITATIONS_SCHEMA),
+    ("links", LINKS_SCHEMA),
+]
+# Tables written by SQL only (no Arrow staging).
+SQL_ONLY = ["article_changes"]
 
-@pytest.mark.parametrize(
-    "table,schema",
-    [
-        ("articles", ARTICLES_SCHEMA),
-        ("rejects", REJECTS_SCHEMA),
-        ("runs", RUNS_SCHEMA),
-        ("duplicate_clusters", CLUSTERS_SCHEMA),
-        ("article_signatures", SIGNATURES_SCHEMA),
-        ("run_metrics", METRICS_SCHEMA),
-        ("fetches", FETCHES_SCHEMA),
-    ],
-)
+
+@pytest.mark.parametrize("table,schema", SCHEMAS)
 def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
     with duckdb.connect(str(tmp_path / "news.duckdb")) as con:
         ensure_schema(con)
@@ -38,10 +52,7 @@ def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
 
 
 def test_every_table_has_its_own_ddl_file():
-    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == [
-        "article_changes", "article_signatures", "articles", "duplicate_clusters", "fetches", "rejects", "run_metrics",
-        "runs",
-    ]
+    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == sorted([n for n, _ in SCHEMAS] + SQL_ONLY)
 
 
 def test_schema_is_idempotent(tmp_path):
@@ -50,8 +61,5 @@ def test_schema_is_idempotent(tmp_path):
         ensure_schema(con)
         tables = con.execute("select table_name from information_schema.tables where table_type = 'BASE TABLE'").fetchall()
         views = con.execute("select table_name from information_schema.tables where table_type = 'VIEW'").fetchall()
-    assert {r[0] for r in tables} == {
-        "article_changes", "article_signatures", "articles", "duplicate_clusters", "fetches", "rejects", "run_metrics",
-        "runs",
-    }
+    assert {r[0] for r in tables} == {n for n, _ in SCHEMAS} | set(SQL_ONLY)
     assert {r[0] for r in views} == {p.stem for p in (SQL_DIR / "views").glob("*.sql")}

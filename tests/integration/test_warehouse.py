@@ -106,6 +106,12 @@ BROKEN = {
     "rejects_orphan_runs": "update rejects set run_id = 'no-such-run'",
     "runs_unbalanced": "update runs set loaded = loaded + 1",
     "duplicate_clusters_orphans": "insert into duplicate_clusters values ('gone', 'gone', 1.0, 'exact')",
+    "entities_offsets": "update entities set start_char = start_char + 1 where label = 'GPE'",
+    "quotes_offsets": "update quotes set end_char = 10000000",
+    "quotes_speaker_entities": "update quotes set speaker_entity_name = 'Nobody At All' where speaker_entity_name is not null",
+    "citations_offsets": "update citations set start_char = -5",
+    "child_rows_orphaned": "insert into entities select * replace ('gone' as article_id) from entities limit 1",
+    "links_not_absolute": "insert into links select 'x', '/relative', 'anchor', false, run_id, extractor_version from runs limit 1",
 }
 
 

@@ -103,3 +103,39 @@ def test_detect_language():
     assert detect_language(english) == "en"
     assert detect_language("Kurz.", declared="DE") == "de"
     assert detect_language("", declared=None) is None
+
+
+@pytest.mark.parametrize(
+    "title,html,site,url,expected",
+    [
+        ("Steigende Zinsen setzen Dax zu | Börsen-Zeitung", "", "Börsen-Zeitung", "https://www.boersen-zeitung.de/a", "Steigende Zinsen setzen Dax zu"),
+        ("Russland-Wahl: Ende der Ära – DW – 30.01.2024", "", "dw.com", "https://www.dw.com/de/x", "Russland-Wahl: Ende der Ära"),
+        ("Bridge reopens after repairs - Israel News - Chadashoth", "<h1>Bridge reopens after repairs</h1>", None, None, "Bridge reopens after repairs"),
+        # a kicker before the headline is part of the title, not a site name
+        ("Kenia: Nairobi von unten", "<h1>Nairobi von unten</h1>", "Die Zeit", "https://www.zeit.de/x", "Kenia: Nairobi von unten"),
+        ("Port of Kestrel Bay to close", "", "The Coastal Ledger", None, "Port of Kestrel Bay to close"),
+    ],
+)
+def test_titles_lose_the_site_name(title, html, site, url, expected):
+    from tasks.clean import normalise_title
+
+    assert normalise_title(title, html, site, url) == expected
+
+
+@pytest.mark.parametrize(
+    "authors,site,url,expected",
+    [
+        (["Autor Monika Bolliger", "Anna Trechsel"], "SRF", None, ["Monika Bolliger", "Anna Trechsel"]),
+        (["Trine Juncher Jørgensen og Tôrtia Reimer-Johansen"], None, None, ["Trine Juncher Jørgensen", "Tôrtia Reimer-Johansen"]),
+        (["Heise Online", "Dirk Knop"], "heise online", "https://www.heise.de/x", ["Dirk Knop"]),
+        (["Lesotho Times"], "Lesotho Times", None, ["Lesotho Times"]),
+        (["Sophie Foster", "Sophie-Foster"], None, None, ["Sophie Foster"]),
+        (["Brazil", "Rachel"], None, None, ["Rachel Brazil"]),
+        (["Miguel A Herguedas"], None, None, ["Miguel A. Herguedas"]),
+        (["Sportschau De"], None, "https://www.sportschau.de/a", ["sportschau.de"]),
+    ],
+)
+def test_authors_are_normalised(authors, site, url, expected):
+    from tasks.clean import normalise_authors
+
+    assert normalise_authors(authors, site, url) == expected

