@@ -423,6 +423,14 @@ def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts
         # is not retried by every later run; its inputs are processed again instead.
         write_manifest(settings.warehouse, run_id, row)
         return _defer(counts), 0, "deferred"
+    if result.quarantined:
+        counts.loaded -= result.lost_articles
+        counts.rejected -= result.lost_rejects
+        counts.deferred += result.lost_articles + result.lost_rejects
+        get_run_logger().warning(
+            "%d staged file(s) could not be read and were quarantined (see their .reason files): %s",
+            len(result.quarantined), ", ".join(str(q.path) for q in result.quarantined),
+        )
     if result.duplicates:
         counts.loaded -= result.duplicates
         counts.skipped += result.duplicates

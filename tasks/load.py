@@ -4,6 +4,7 @@ Layout under the warehouse folder:
   staging/<run_id>/<table>/part-NNNNN.parquet   written by batches, not yet loaded
   parquet/<table>/run_id=<run_id>/part-NNNNN.parquet   loaded: the permanent Parquet history
   staging/<run_id>/run.json   the run's complete `runs` row, written when its staging is done
+  quarantine/<run_id>/<table>/part-NNNNN.parquet(.reason)   staged files that could not be read
 A run's staging folder moves to parquet/ only after its transaction committed, so Parquet
 readers never see rows the database does not have. A staging folder with a run.json is a
 run whose load is pending (deferred because the warehouse was busy): `recover_staging`
@@ -23,10 +24,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tasks.records import CHILD_SCHEMAS, RUNS_SCHEMA
+from tasks.records import ARTICLES_SCHEMA, CHILD_SCHEMAS, FETCHES_SCHEMA, REJECTS_SCHEMA, RUNS_SCHEMA
 from tasks.warehouse import load_sql
 
 MANIFEST = "run.json"
+REASON_SUFFIX = ".reason"
 
 TABLES = ("articles", "rejects", "fetches", "runs")
 CHILD_TABLES = tuple(CHILD_SCHEMAS)  # replaced and deleted with their article
@@ -60,6 +62,67 @@ def staged_files(warehouse: Path, run_id: str, table: str) -> list[str]:
     return sorted(str(p) for p in folder.glob("part-*.parquet"))
 
 
+@dataclass(frozen=True)
+class Quarantined:
+    """A staged Parquet file moved aside instead of being loaded, and why."""
+
+    path: Path
+    reason: str
+
+
+def quarantine_dir(warehouse: Path, run_id: str) -> Path:
+    """Where a run's unreadable staged files are kept for inspection."""
+    return Path(warehouse) / "quarantine" / run_id
+
+
+def check_parquet(path: Path, schema: pa.Schema) -> str | None:
+    """Why a staged Parquet file cannot be loaded (unreadable, or not the table's columns), or None."""
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        return f"unreadable Parquet: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+    missing = [name for name in schema.names if name not in table.schema.names]
+    if missing:
+        return f"Parquet file lacks columns {missing}"
+    return None
+
+
+def _move_aside(warehouse: Path, run_id: str, path: Path, reason: str) -> Quarantined:
+    target = quarantine_dir(warehouse, run_id) / path.parent.name / path.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, target)
+    target.with_name(target.name + REASON_SUFFIX).write_text(reason + "\n", encoding="utf-8")
+    return Quarantined(target, reason)
+
+
+def quarantine_staging(warehouse: Path, run_id: str) -> list[Quarantined]:
+    """Move every unreadable staged file of a run to quarantine/, with a `.reason` file beside it.
+
+    An articles part and its child parts (same part name) go together: loading one without
+    the other would leave articles without their entities or orphan child rows. The inputs of
+    quarantined parts are not in the warehouse, so the next run processes them again.
+    """
+    schemas = {"articles": ARTICLES_SCHEMA, "rejects": REJECTS_SCHEMA, "fetches": FETCHES_SCHEMA, **CHILD_SCHEMAS}
+    bad: dict[Path, str] = {}
+    for table, schema in schemas.items():
+        for name in staged_files(warehouse, run_id, table):
+            reason = check_parquet(Path(name), schema)
+            if reason:
+                bad[Path(name)] = reason
+    staging = staging_dir(warehouse, run_id)
+    for path in list(bad):
+        if path.parent.name in ("articles", *CHILD_TABLES):
+            for table in ("articles", *CHILD_TABLES):
+                sibling = staging / table / path.name
+                if sibling.exists() and sibling not in bad:
+                    bad[sibling] = f"moved with {path.parent.name}/{path.name}: {bad[path]}"
+    return [_move_aside(warehouse, run_id, path, reason) for path, reason in sorted(bad.items())]
+
+
+def _rows(files: list[str]) -> int:
+    return sum(pq.read_metadata(name).num_rows for name in files)
+
+
 @dataclass
 class LoadResult:
     """What one load transaction did."""
@@ -68,6 +131,9 @@ class LoadResult:
     replaced: int = 0
     rejected: int = 0
     duplicates: int = 0  # staged articles whose id arrived meanwhile from another run
+    quarantined: list[Quarantined] = field(default_factory=list)
+    lost_articles: int = 0  # articles in quarantined parts: not loaded, processed again next run
+    lost_rejects: int = 0  # rejects in quarantined parts: ditto
 
 
 @dataclass
@@ -114,13 +180,24 @@ def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
     """Load a run's staged Parquet and write its complete `runs` row in one transaction.
 
     `run_row` holds every `runs` column; its counts are corrected for rows that turned out
-    to be duplicates at load time. Raises duckdb.Error; the transaction is then rolled back.
+    to be duplicates at load time, and for rows in staged files that could not be read
+    (quarantined: their inputs count as deferred and are processed again by the next run).
+    Raises duckdb.Error; the transaction is then rolled back.
     """
+    quarantined = quarantine_staging(warehouse, run_id)
     articles = staged_files(warehouse, run_id, "articles")
     rejects = staged_files(warehouse, run_id, "rejects")
     fetches = staged_files(warehouse, run_id, "fetches")
-    result = LoadResult()
+    result = LoadResult(quarantined=quarantined)
     row = {name: run_row.get(name) for name in RUNS_SCHEMA.names}
+    if quarantined:
+        result.lost_articles = max((row["loaded"] or 0) - _rows(articles), 0)
+        result.lost_rejects = max((row["rejected"] or 0) - _rows(rejects), 0)
+        row["loaded"] = (row["loaded"] or 0) - result.lost_articles
+        row["rejected"] = (row["rejected"] or 0) - result.lost_rejects
+        row["deferred"] = (row["deferred"] or 0) + result.lost_articles + result.lost_rejects
+        note = f"{len(quarantined)} staged file(s) unreadable, moved to {quarantine_dir(warehouse, run_id)}"
+        row["message"] = f"{row['message']} {note}" if row.get("message") else note
     con.execute("begin transaction")
     try:
         if articles:
