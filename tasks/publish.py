@@ -27,6 +27,9 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, database: Path, published: 
     con.execute("checkpoint")
     expected = con.execute(load_sql("publish/snapshot_fingerprint.sql")).fetchone()
     published.parent.mkdir(parents=True, exist_ok=True)
+    # Copies left by a publisher killed mid-copy; holding `con` makes this the only publisher.
+    for stale in published.parent.glob(f".{published.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     tmp = published.with_name(f".{published.name}.{os.getpid()}.tmp")
     try:
         shutil.copyfile(database, tmp)
