@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 
+import duckdb
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -59,7 +60,15 @@ from tasks.records import (
 from tasks.search import build_search_index, search_index_exists
 from tasks.settings import Settings
 from tasks.sources import SourceNotFound, WebSource, expand_sources, expand_web_sources
-from tasks.warehouse import WarehouseBusy, WarehouseError, connect, ensure_schema, load_sql, plan_inputs
+from tasks.warehouse import (
+    WarehouseBusy,
+    WarehouseError,
+    connect,
+    ensure_schema,
+    explain_storage_error,
+    load_sql,
+    plan_inputs,
+)
 
 FETCH_REJECTS = "part-fetch.parquet"
 BUSY_AT_LOAD = (
@@ -492,8 +501,8 @@ def fail_run(settings: Settings, run_id: str, message: str) -> None:
                     "rejected_by_reason": None, "skipped_by_reason": None, "message": message,
                 },
             )
-    except WarehouseError:
-        pass  # the warehouse itself is the problem; the message reaches the user anyway
+    except (WarehouseError, duckdb.Error):
+        pass  # the warehouse itself is the problem (locked, full, read-only); the message reaches the user anyway
 
 
 @flow(name="ingest", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=2))
@@ -572,6 +581,12 @@ def ingest(
     except WarehouseError as exc:
         fail_run(settings, run_id, str(exc))
         return Failed(message=str(exc))
+    except (duckdb.Error, OSError) as exc:
+        message = explain_storage_error(exc, settings.warehouse)
+        if message is None:
+            raise
+        fail_run(settings, run_id, message)
+        return Failed(message=message)
     finally:
         report.elapsed_seconds = time.perf_counter() - clock
         lock.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import time
 from contextlib import contextmanager
 from functools import cache
@@ -20,6 +21,29 @@ class WarehouseError(Exception):
 
 class WarehouseBusy(WarehouseError):
     """Another process held the warehouse's lock for longer than we were willing to wait."""
+
+
+_STORAGE_PROBLEMS = (
+    (errno.ENOSPC, "no space left", "has no disk space left"),
+    (errno.EDQUOT, "quota exceeded", "is over its disk quota"),
+    (errno.EROFS, "read-only file system", "is on a read-only file system"),
+)
+
+
+def explain_storage_error(exc: BaseException, warehouse: Path) -> str | None:
+    """One sentence for a write that failed because the disk is full or read-only, else None.
+
+    DuckDB reports these as its own exceptions with the system's message inside, Python as
+    OSError with an errno; both mean the same to the user, and the transaction was rolled back.
+    """
+    text = str(exc).lower()
+    for code, words, meaning in _STORAGE_PROBLEMS:
+        if (isinstance(exc, OSError) and exc.errno == code) or words in text:
+            return (
+                f"The warehouse {warehouse} {meaning}: this run changed nothing and the data already "
+                "loaded is intact; make room (or make it writable) and run again."
+            )
+    return None
 
 
 @cache
