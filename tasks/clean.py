@@ -14,6 +14,7 @@ from functools import cache
 
 from htmldate import find_date
 from trafilatura import bare_extraction
+from trafilatura.settings import DEFAULT_CONFIG
 
 from tasks.decode import decode_document
 from tasks.records import CleanedPage, Rejected
@@ -28,6 +29,17 @@ _BLANK_LINES_RE = re.compile(r"\n\s*\n\s*")
 # A DOCTYPE with an internal subset (entity declarations: XXE, "billion laughs"). The HTML
 # parser neither resolves nor expands them, but would keep the declarations as body text.
 _DOCTYPE_SUBSET_RE = re.compile(r"<!DOCTYPE[^\[>]{0,500}\[.{0,100000}?\]\s*>", re.IGNORECASE | re.DOTALL)
+# Output elements kept per page; trafilatura discards a page whose main text still has more
+# after stripping inline tags. Real articles have a few hundred (the longest page of
+# ../shared/eval far fewer than this), so the bound only ever cuts junk.
+MAX_TREE_SIZE = 20_000
+# We never let trafilatura fetch (tasks/fetch.py does), but nothing in this process may use its
+# retry-without-certificate-check either: the library default is on, so turn it off for all users
+# of its default configuration, and pass the same settings to every extraction.
+DEFAULT_CONFIG["DEFAULT"]["INSECURE_SSL_FALLBACK"] = "off"
+DEFAULT_CONFIG["DEFAULT"]["SSRF_PROTECTION"] = "on"
+DEFAULT_CONFIG["DEFAULT"]["MAX_TREE_SIZE"] = str(MAX_TREE_SIZE)
+TRAFILATURA_CONFIG = DEFAULT_CONFIG
 _LANG_RE = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
 
 
@@ -253,6 +265,7 @@ def clean_html_article(
             include_comments=False,
             include_tables=True,
             deduplicate=False,
+            config=TRAFILATURA_CONFIG,
         )
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         # trafilatura's parser gives up on some broken markup with these; it is a bad page.

@@ -27,7 +27,7 @@ import httpx
 from tasks.archive import RawArchive
 from tasks.discover import Entry, parse_discovery, select_entries, sniff_document
 from tasks.fetch import FetchedResponse, FetchFailure, check_failure, fetch_document, user_agent, utc_now
-from tasks.netguard import GuardedTransport
+from tasks.netguard import GuardedTransport, redact_url
 from tasks.records import InputItem, Rejected, input_id
 from tasks.robots import MAX_ROBOTS_BYTES, RobotsRules, origin_of, parse_robots, robots_url
 from tasks.settings import Settings
@@ -470,7 +470,7 @@ class Crawler:
 
     def _reject(self, job: Job, rejected: Rejected, body_id: str | None) -> None:
         with self._lock:
-            self.result.rejects.append((job.url, body_id, rejected))
+            self.result.rejects.append((redact_url(job.url), body_id, rejected))
 
     def _defer(self, job: Job, reason: str, detail: str, response: FetchedResponse | None = None,
                started: datetime | None = None, elapsed: int = 0, offset: int | None = None) -> None:
@@ -489,14 +489,15 @@ class Crawler:
                 detail: str | None, started: datetime | None = None, etag: str | None = None,
                 modified: str | None = None, elapsed: int | None = None, offset: int | None = None) -> None:
         """Add a fetch log row and close the exchange in the raw archive with a metadata record."""
-        meta = {"run_id": self.run_id, "url": job.url, "purpose": job.purpose, "attempt": job.attempt,
+        url = redact_url(job.url)
+        meta = {"run_id": self.run_id, "url": url, "purpose": job.purpose, "attempt": job.attempt,
                 "outcome": outcome, "reason": reason, "detail": detail}
-        meta_offset = self.archive.write_metadata(job.url, meta)
+        meta_offset = self.archive.write_metadata(url, meta)
         if offset is None and response is not None:
             offset = response.warc_offset
         row = {
             "run_id": self.run_id,
-            "url": job.url,
+            "url": url,
             "final_url": response.final_url if response else None,
             "purpose": job.purpose,
             "attempt": job.attempt,

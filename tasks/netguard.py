@@ -10,6 +10,7 @@ that trickles bytes (slow loris) cannot hold a worker longer than `fetch_timeout
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import threading
 import time
@@ -23,6 +24,15 @@ ALLOWED_SCHEMES = ("http", "https")
 MAX_URL_CHARS = 2048
 # Cloud metadata services live on link-local (169.254.169.254) and these extra addresses.
 _METADATA_ADDRESSES = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
+
+
+_USERINFO_RE = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/?#]*@")
+
+
+def redact_url(url: str) -> str:
+    """`url` with any user name and password replaced by `***`, for logs and stored rows:
+    a URL list may carry credentials, and the warehouse is read by everyone."""
+    return _USERINFO_RE.sub(r"\1***@", url, count=1)
 
 
 class BlockedAddress(Exception):
