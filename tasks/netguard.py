@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 import socket
 import threading
 import time
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 import httpcore
 import httpx
+import idna
 
 ALLOWED_SCHEMES = ("http", "https")
 MAX_URL_CHARS = 2048
@@ -62,7 +64,21 @@ def check_url(url: str) -> str:
         raise BlockedAddress("bad_url", "URL has no host")
     if parts.username is not None or parts.password is not None:
         raise BlockedAddress("bad_url", "URL carries credentials")
+    for label in parts.hostname.split("."):
+        scripts = _scripts(label)
+        if len(scripts) > 1:
+            raise BlockedAddress("bad_url", f"host name mixes {' and '.join(sorted(scripts))} letters (a homoglyph look-alike)")
     return url
+
+
+def _scripts(label: str) -> set[str]:
+    """The scripts of the letters in one host label (punycode decoded), e.g. {'LATIN', 'CYRILLIC'}."""
+    if label.startswith("xn--"):
+        try:
+            label = idna.decode(label)
+        except idna.IDNAError as exc:
+            raise BlockedAddress("bad_url", f"invalid international host name: {exc}") from None
+    return {unicodedata.name(char, "UNKNOWN").split()[0] for char in label if char.isalpha()}
 
 
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
