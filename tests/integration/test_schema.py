@@ -25,7 +25,7 @@ def test_arrow_schema_matches_duckdb_table(tmp_path, table, schema):
 
 
 def test_every_table_has_its_own_ddl_file():
-    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == ["article_changes", "articles", "rejects", "runs"]
+    assert sorted(p.stem for p in (SQL_DIR / "schema").glob("*.sql")) == ["article_changes", "articles", "rejects", "runs", "source_runs"]
 
 
 def test_schema_is_idempotent(tmp_path):
@@ -33,5 +33,5 @@ def test_schema_is_idempotent(tmp_path):
         ensure_schema(con)
         ensure_schema(con)
         assert {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()} == {
-            "article_changes", "articles", "rejects", "runs"
+            "article_changes", "articles", "rejects", "runs", "source_runs"
         }
