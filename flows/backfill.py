@@ -11,8 +11,6 @@ machines). When every shard is done, the coordinator loads the run in one transa
 from __future__ import annotations
 
 import json
-import os
-import socket
 import time
 from collections import Counter
 from dataclasses import asdict
@@ -74,7 +72,7 @@ def clean_shard(shard_file: str, first_part: int, settings: dict, run_id: str, s
     """Clean one shard of a backfill and stage its Parquet; write its outcome next to its list."""
     settings_ = Settings(**settings)
     batches = SHARD_INPUTS.validate_json(Path(shard_file).read_bytes())
-    outcome = {"loaded": 0, "deferred": 0, "rejected": Counter(), "host": socket.gethostname(), "pid": os.getpid()}
+    outcome = {"loaded": 0, "deferred": 0, "rejected": Counter()}
     for batch in clean_batches(batches, settings_, run_id, started, first_part=first_part):
         outcome["loaded"] += batch["loaded"]
         outcome["deferred"] += batch["deferred"]

@@ -220,10 +220,10 @@ def serve(
     schedule.warehouse.mkdir(parents=True, exist_ok=True)
     try:
         with _stop_on_sigterm(), prefect_api(port, log_path=schedule.warehouse / "prefect-server.log") as (ui, started):
-            from flows.serve import build_deployments, serve_schedule
+            from flows.serve import build_deployments, serve_deployments
 
             try:
-                build_deployments(schedule)
+                deployments = build_deployments(schedule)
             except ScheduleError as exc:
                 err.print(f"[red]Schedule not usable:[/red] {config}: {exc}")
                 raise typer.Exit(2) from None
@@ -233,7 +233,7 @@ def serve(
                 when = f"cron {source.cron!r}" if source.cron else f"every {source.interval_seconds:g} s"
                 out.print(f"  serving {name}: {when}, into {schedule.warehouse}", highlight=False)
             out.print("Press Ctrl-C to stop.")
-            serve_schedule(schedule)
+            serve_deployments(deployments)
     except ServerError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None

@@ -58,6 +58,6 @@ def build_deployments(schedule: Schedule) -> list[RunnerDeployment]:
     return deployments
 
 
-def serve_schedule(schedule: Schedule) -> None:
-    """Serve the schedule's deployments until interrupted (Ctrl-C or SIGTERM)."""
-    serve(*build_deployments(schedule), print_starting_message=False)
+def serve_deployments(deployments: list[RunnerDeployment]) -> None:
+    """Serve deployments until interrupted (Ctrl-C or SIGTERM); their schedules pause on exit."""
+    serve(*deployments, print_starting_message=False)

@@ -70,3 +70,18 @@ def test_shards_are_contiguous_cover_every_batch_and_keep_part_numbers():
     assert [b for _, group in shards for b in group] == batches
     assert split_shards(batches[:1], 4) == [(1, [[0]])]
     assert split_shards([], 2) == []
+
+
+def test_paths_become_flow_parameters_and_web_sources_wait_for_the_fetch_stage(tmp_path):
+    from flows.serve import deployment_parameters
+
+    schedule = parse_schedule(ISSUE_EXAMPLE.replace("interval_seconds = 10", "interval_seconds = 10\nworkers = 2"), tmp_path)
+    assert deployment_parameters("local-drop", schedule.sources["local-drop"], schedule) == {
+        "sources": ["/data/incoming"],
+        "warehouse": str(tmp_path / "warehouse"),
+        "source_name": "local-drop",
+        "workers": 2,
+    }
+    # until `ingest` takes a `feeds` parameter (the fetch stage), such a source is refused, not ignored
+    with pytest.raises(ScheduleError, match="'world-news': feeds need the fetch stage"):
+        deployment_parameters("world-news", schedule.sources["world-news"], schedule)
