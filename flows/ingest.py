@@ -12,6 +12,7 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -20,9 +21,11 @@ from pathlib import Path
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.client.orchestration import get_client
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
@@ -273,6 +276,23 @@ def make_batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]
     return [todo[i : i + size] for i in range(0, len(todo), size)]
 
 
+@contextmanager
+def shared_api(needed: bool) -> Iterator[None]:
+    """Point task processes at this process's Prefect API, also when it is a temporary server.
+
+    Prefect's temporary server is known only to the process that started it; a task process
+    without PREFECT_API_URL would start a temporary server of its own (seconds of CPU each)
+    and record its task runs there.
+    """
+    if not needed or get_current_settings().api.url:
+        yield
+        return
+    with get_client(sync_client=True) as client:
+        api_url = str(client.api_url)
+    with temporary_settings({PREFECT_API_URL: api_url}):
+        yield
+
+
 def clean_batches(
     batches: list[list[PlannedInput]], settings: Settings, run_id: str, started: datetime, first_part: int = 1
 ) -> Iterator[dict[str, Counter]]:
@@ -284,7 +304,7 @@ def clean_batches(
     """
     in_processes = settings.workers > 1 and len(batches) > 1
     runner = ProcessPoolTaskRunner(max_workers=min(settings.workers, len(batches))) if in_processes else ThreadPoolTaskRunner(max_workers=1)
-    with runner:
+    with shared_api(in_processes), runner:
         futures = {
             runner.submit(
                 clean_batch,
