@@ -303,7 +303,11 @@ def clean_batches(
     a Python process costs seconds, and pages inside a thread can report progress one by one.
     """
     in_processes = settings.workers > 1 and len(batches) > 1
-    runner = ProcessPoolTaskRunner(max_workers=min(settings.workers, len(batches))) if in_processes else ThreadPoolTaskRunner(max_workers=1)
+    runner = (
+        ProcessPoolTaskRunner(max_workers=min(settings.workers, len(batches)))
+        if in_processes
+        else ThreadPoolTaskRunner(max_workers=1)
+    )
     with shared_api(in_processes), runner:
         futures = {
             runner.submit(
@@ -409,9 +413,9 @@ def ingest(
         report.elapsed_seconds = time.perf_counter() - clock
         lock.close()
     get_run_logger().info("run %s: %s", run_id, asdict(report.counts))
-    problem = judge_reject_rate(
-        source_name, report.counts.loaded, report.counts.rejected, settings.max_reject_rate
-    ) if source_name else None
+    problem = None
+    if source_name:
+        problem = judge_reject_rate(source_name, report.counts.loaded, report.counts.rejected, settings.max_reject_rate)
     message = close_source_run(settings, source_name, report, problem)
     if message:
         return Failed(message=message)
