@@ -92,3 +92,18 @@ def test_sharded_backfill_on_two_workers_equals_a_single_process_run(tmp_path):
     assert len(expected["article_ids"]) == 2 * PAGES_PER_WARC and len(expected["rejects"]) == 5
     assert got == expected
     assert not (sharded / "staging").exists() or not any((sharded / "staging").iterdir())
+
+
+def test_backfill_without_a_server_or_workers_says_what_to_start(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text("Headline\n\nA body long enough to be an article, with a few words more.\n")
+    env = clean_env(tmp_path / "prefect-home")
+    port = free_port()
+    result = subprocess.run(
+        [str(BIN / "newsroom"), "backfill", str(inputs), "--port", str(port), "--warehouse", str(tmp_path / "wh")],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 1
+    assert f"No Prefect server answers at http://127.0.0.1:{port}/api" in result.stderr
+    assert "prefect server start" in result.stderr and "Traceback" not in result.stderr
