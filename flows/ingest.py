@@ -49,7 +49,7 @@ from tasks.load import (
 from tasks.read import InputReader, scan_inputs
 from tasks.publish import publish_snapshot
 from tasks.quality import record_run_metrics
-from tasks.report import artifact_key, render_run_report, top_sites
+from tasks.report import artifact_key, render_run_report, top_sites, top_speakers
 from tasks.records import (
     ARTICLES_SCHEMA,
     CHILD_SCHEMAS,
@@ -660,10 +660,11 @@ def close_source_run(settings: Settings, source_name: str | None, report: RunRep
             streak = record_source_run(con, run)
         if failure:
             failure = explain_streak(source_name, streak, settings.max_failed_runs, failure)
-    sites = []
+    sites, speakers = [], []
     if settings.database_path.exists() and report.status == "completed":
         with connect(settings.database_path, read_only=True) as con:
             sites = top_sites(con, report.run_id)
+            speakers = top_speakers(con, report.run_id)
     create_markdown_artifact(
         render_run_report(
             run_id=report.run_id,
@@ -673,6 +674,7 @@ def close_source_run(settings: Settings, source_name: str | None, report: RunRep
             elapsed_seconds=report.elapsed_seconds,
             warehouse=str(settings.warehouse),
             sites=sites,
+            speakers=speakers,
             message=failure,
         ),
         key=artifact_key(source_name),

@@ -14,6 +14,11 @@ def top_sites(con: duckdb.DuckDBPyConnection, run_id: str, top: int = 5) -> list
     return [(site, n) for site, n in con.execute(load_sql("report/top_sites.sql"), {"run_id": run_id, "top": top}).fetchall()]
 
 
+def top_speakers(con: duckdb.DuckDBPyConnection, run_id: str, top: int = 5) -> list[tuple[str, int]]:
+    """The speakers quoted most in a run's articles, with their quote counts."""
+    return [(who, n) for who, n in con.execute(load_sql("report/top_speakers.sql"), {"run_id": run_id, "top": top}).fetchall()]
+
+
 def artifact_key(source_name: str | None) -> str:
     """The Prefect artifact key of a source's run reports (lowercase letters, digits, dashes)."""
     name = re.sub(r"[^a-z0-9]+", "-", (source_name or "run").lower()).strip("-") or "run"
@@ -34,8 +39,9 @@ def render_run_report(
     warehouse: str,
     sites: list[tuple[str, int]],
     message: str | None = None,
+    speakers: list[tuple[str, int]] = (),
 ) -> str:
-    """Markdown for one run: outcome counts, reasons, top sites, speed and where the rows are."""
+    """Markdown for one run: outcome counts, reasons, top sites and speakers, speed, where the rows are."""
     speed = counts["inputs"] / elapsed_seconds if elapsed_seconds else 0.0
     title = f"Newsroom run `{run_id}`" + (f" of source **{source_name}**" if source_name else "")
     lines = [f"# {title}", "", f"Status: **{status}**" + (f": {message}" if message else ""), ""]
@@ -54,6 +60,10 @@ def render_run_report(
     if sites:
         lines += ["## Top sites", "", "| site | articles |", "|---|---:|"]
         lines += [f"| {site} | {n} |" for site, n in sites]
+        lines.append("")
+    if speakers:
+        lines += ["## Top speakers", "", "| speaker | quotes |", "|---|---:|"]
+        lines += [f"| {who} | {n} |" for who, n in speakers]
         lines.append("")
     lines += [
         f"Warehouse: `{warehouse}`. This run's rows: "

@@ -54,6 +54,8 @@ def test_a_source_failing_again_and_again_calls_for_a_human_until_it_recovers(in
     assert rows == [("failed", 0)] * 3 + [("completed", 3)]
     [artifact] = [a for a in artifacts("newsroom-nfs-drop") if "Status: **completed**" in a.data]
     assert state.result().run_id in artifact.data and "## Top sites" in artifact.data
+    # the seed article quotes Gen. Brown three times
+    assert "## Top speakers" in artifact.data and "| Charles Q. Brown Jr. | 3 |" in artifact.data
 
 
 def test_cleaning_in_processes_gives_the_same_warehouse_and_the_cache_holds_across_processes(inputs, tmp_path):
