@@ -17,7 +17,7 @@ from rich.table import Table
 from flows.runtime import configure_prefect
 
 app = typer.Typer(
-    help="Newsroom: news articles from files into a DuckDB warehouse, cleaned by trafilatura.",
+    help="Newsroom: news articles from files, web archives and the web into a DuckDB warehouse, cleaned by trafilatura and annotated with entities, quotes, citations and links.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
