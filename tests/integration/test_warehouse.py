@@ -112,6 +112,11 @@ BROKEN = {
     "citations_offsets": "update citations set start_char = -5",
     "child_rows_orphaned": "insert into entities select * replace ('gone' as article_id) from entities limit 1",
     "links_not_absolute": "insert into links select 'x', '/relative', 'anchor', false, run_id, extractor_version from runs limit 1",
+    "quotes_without_speaker": "update quotes set speaker = ' ' where speaker = 'Emmanuel Macron'",
+    "fetches_orphan_runs": "insert into fetches (run_id, url, purpose, attempt, fetched_at, elapsed_ms, outcome) "
+    "values ('no-such-run', 'https://example.org/a', 'page', 1, current_timestamp::timestamp, 5, 'fetched')",
+    "fetches_unknown_values": "insert into fetches (run_id, url, purpose, attempt, fetched_at, elapsed_ms, outcome) "
+    "select run_id, 'https://example.org/a', 'page', 1, started_at, 5, 'lost' from runs limit 1",
 }
 
 
@@ -139,8 +144,16 @@ def test_run_metrics_record_quality_per_run(corpus):
             ).fetchall()
         }
         [(measured,)] = con.execute("select count(distinct run_id) from run_metrics").fetchall()
+        latest = dict(
+            con.execute("select subject, value from run_metrics where metric = 'rows' and run_id = $r", {"r": runs[-1]}).fetchall()
+        )
+        tables = ("entities", "quotes", "citations", "links", "fetches")
+        totals = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables}  # noqa: S608 - fixed names
+        first_run = {t: con.execute(f"select count(*) from {t} where run_id = $r", {"r": runs[0]}).fetchone()[0] for t in tables}  # noqa: S608
     assert measured == 2
     assert metrics[("run_rows", "articles")] == 3 and metrics[("run_rows", "rejects")] == 1
+    assert {t: latest[t] for t in tables} == totals and {t: metrics[("run_rows", t)] for t in tables} == first_run
+    assert first_run["quotes"] > 0 and first_run["entities"] > 0 and first_run["fetches"] == 0  # local files: no fetch
     assert metrics[("reject_rate", "empty")] == pytest.approx(1 / 4)
     assert {s for m, s in metrics if m == "null_rate"} == {f"articles.{c}" for c in ARTICLES_SCHEMA.names}
     assert metrics[("null_rate", "articles.text")] == 0
