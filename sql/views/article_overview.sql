@@ -29,7 +29,7 @@ select
     a.article_id,
     a.title,
     a.url,
-    coalesce(a.site_name, regexp_extract(a.url, '^[a-z]+://([^/]+)', 1)) as site,
+    coalesce(a.site_name, nullif(regexp_extract(a.url, '^[a-z]+://([^/]+)', 1), '')) as site,
     a.source,
     a.language,
     a.published_at,
