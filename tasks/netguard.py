@@ -25,6 +25,9 @@ import idna
 ALLOWED_SCHEMES = ("http", "https")
 MAX_URL_CHARS = 2048
 # Cloud metadata services live on link-local (169.254.169.254) and these extra addresses.
+# Scripts with letters that look alike (Latin a, Cyrillic а, Greek α): one host label mixing
+# them is a look-alike. Other mixes are normal (Japanese labels mix kanji, kana and Latin).
+_CONFUSABLE_SCRIPTS = {"LATIN", "CYRILLIC", "GREEK"}
 _METADATA_ADDRESSES = {ipaddress.ip_address("fd00:ec2::254"), ipaddress.ip_address("100.100.100.200")}
 
 
@@ -65,7 +68,7 @@ def check_url(url: str) -> str:
     if parts.username is not None or parts.password is not None:
         raise BlockedAddress("bad_url", "URL carries credentials")
     for label in parts.hostname.split("."):
-        scripts = _scripts(label)
+        scripts = _scripts(label) & _CONFUSABLE_SCRIPTS
         if len(scripts) > 1:
             raise BlockedAddress("bad_url", f"host name mixes {' and '.join(sorted(scripts))} letters (a homoglyph look-alike)")
     return url

@@ -28,15 +28,18 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize(
-    "url", ["https://пример.рф/news", "https://xn--e1afmkfd.xn--p1ai/news", "https://bücher.de/", "https://a-1.example.com/"]
+    "url",
+    ["https://пример.рф/news", "https://xn--e1afmkfd.xn--p1ai/news", "https://bücher.de/", "https://a-1.example.com/",
+     "https://日本語ドメインabc.jp/", "https://ελληνικά.gr/"],
 )
 def test_single_script_international_hosts_are_allowed(url):
     assert check_url(url) == url
 
 
-def test_homoglyph_hosts_are_refused_with_a_reason():
-    with pytest.raises(BlockedAddress, match="CYRILLIC and LATIN"):
-        check_url("https://pаypal.com/login")
+@pytest.mark.parametrize("url", ["https://pаypal.com/login", "https://gοogle.com/", "https://аpple.com.ru/"])
+def test_homoglyph_hosts_are_refused_with_a_reason(url):
+    with pytest.raises(BlockedAddress, match="letters \\(a homoglyph look-alike\\)"):
+        check_url(url)
 
 
 @pytest.mark.parametrize(
