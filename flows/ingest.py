@@ -566,6 +566,7 @@ def ingest(
     allow_private_networks: bool | None = None,
     workers: int | None = None,
     source_name: str | None = None,
+    entities: bool | None = None,
 ):
     """Ingest local article files (HTML, text, gzip, WARC) and web pages, feeds and sitemaps.
 
@@ -579,6 +580,7 @@ def ingest(
             "batch_size": batch_size,
             "allow_private_networks": allow_private_networks,
             "workers": workers,
+            "entities": entities,
         }.items()
         if v is not None
     }
