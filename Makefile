@@ -32,6 +32,9 @@ run: install  ## Ingest seeds/ into warehouse/ and print a summary
 test: install  ## Run the whole test suite
 	$(VENV)/bin/python -m pytest
 
+bench: install  ## Benchmark the pipeline on the throughput corpus (BENCH_ARGS=--quick: 300 pages)
+	$(VENV)/bin/python benchmarks/bench_pipeline.py $(BENCH_ARGS)
+
 clean:  ## Remove the environment and the generated warehouse (keeps warehouse/README.md)
 	rm -rf $(VENV) .tools .pytest_cache
 	find warehouse -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -101,6 +101,9 @@ def run(
         int | None,
         typer.Option(min=1, help="Processes cleaning pages in parallel \\[default: number of cores, or NEWSROOM_WORKERS]", show_default=False),
     ] = None,
+    no_entities: Annotated[
+        bool, typer.Option("--no-entities", help="Skip named-entity recognition (faster; NEWSROOM_ENTITIES=false).")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Ingest articles into the warehouse and print a summary.
@@ -132,6 +135,7 @@ def run(
         limit=limit,
         allow_private_networks=True if allow_private_networks else None,
         workers=workers,
+        entities=False if no_entities else None,
     )
     database = _database(warehouse)
     out.print(_summary(report, database))

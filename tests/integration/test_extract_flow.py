@@ -99,3 +99,17 @@ def test_a_missing_model_fails_the_run_with_one_sentence(inputs, warehouse, monk
     assert state.is_failed()
     assert state.message.startswith("The spaCy model 'no_such_model_installed' (setting NEWSROOM_SPACY_MODEL) is not installed")
     assert not (warehouse / "news.duckdb").exists()
+
+
+def test_entities_off_loads_without_ner_and_records_stage_seconds(inputs, warehouse, monkeypatch):
+    monkeypatch.setenv("NEWSROOM_ENTITIES", "false")
+    monkeypatch.setenv("NEWSROOM_SPACY_MODEL", "no_such_model_installed")  # never loaded when NER is off
+    run([inputs], warehouse)
+    assert query(warehouse, "select count(*) from entities") == [(0,)]
+    [(with_entities, loaded)] = query(warehouse, "select count(*) filter (list_contains(extractors, 'entities')), count(*) from articles")
+    assert with_entities == 0 and loaded > 0
+    assert query(warehouse, "select count(*) from quotes where direct") != [(0,)]
+    stages = dict(query(warehouse, "select subject, value from run_metrics where metric = 'stage_seconds'"))
+    assert {"plan", "read", "clean", "quotes", "write", "batches_wall", "load", "flow_wall"} <= set(stages)
+    assert "entities" not in stages
+    assert all(value >= 0 for value in stages.values()) and stages["flow_wall"] >= stages["load"]

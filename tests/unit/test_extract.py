@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -191,3 +192,17 @@ def test_translation_declared_in_the_text():
     text = "The mayor opened the new bridge on Monday.\nTranslated from the German by Anna Berg."
     assert detect_translation(text, "Bridge opens", "en") == (True, "de")
     assert detect_translation("The mayor opened the new bridge on Monday.", None, None) == (None, None)
+
+
+def test_without_entities_quotes_still_found_and_time_measured():
+    """NEWSROOM_ENTITIES=false: no NER, "entities" absent from extractors, other fields and timings kept."""
+    page = clean_page(SEED.read_bytes(), "text")
+    seconds = Counter()
+    [fields] = extract_fields([page], Settings().spacy_model, entities=False, seconds=seconds)
+    assert fields.entities == []
+    assert "entities" not in fields.extractors
+    assert {"citations", "quotes", "translation"} <= set(fields.extractors)
+    assert fields.quotes, "direct quotes are found without entity names"
+    assert "entities" not in seconds and seconds["quotes"] > 0
+    _, with_ner = extracted("seed")
+    assert "entities" in with_ner.extractors and with_ner.entities

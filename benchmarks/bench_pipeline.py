@@ -1,0 +1,243 @@
+"""Pipeline benchmark: Newsroom end to end against stock trafilatura, in one session.
+
+Run on demand (never in the test suite):
+
+    make bench                      # full: the whole throughput corpus (1,867 pages), ~15-25 min
+    make bench BENCH_ARGS=--quick   # smoke: 300 pages, a few minutes
+
+Measures on ../shared/eval/throughput/news_pages.warc.gz (or the WARC given):
+- the reference: `trafilatura.bare_extraction(with_metadata=True)` on every page, one process;
+- `newsroom run` on the WARC into a fresh temporary warehouse, 1 and 2 workers, with and
+  without NER (NEWSROOM_ENTITIES=false): pages/s, ratio to the reference, seconds per stage
+  (from the `stage_seconds` metrics the run records), peak RSS of the whole process tree;
+- cost growth from a small subset to the whole corpus (subset WARCs written with warcio);
+- a no-op re-run, and a re-run after 10% of the pages changed (a modified copy of the WARC
+  written over the ingested one, so the sources stay the same).
+
+Prints Markdown tables to paste into benchmarks/RESULTS.md, and the raw figures as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT.parent / "shared" / "eval" / "throughput" / "news_pages.warc.gz"
+NEWSROOM = ROOT / ".venv" / "bin" / "newsroom"
+# Stages timed inside the batches (summed over batches, so over workers too).
+BATCH_STAGES = ("read", "clean", "entities", "citations", "quotes", "translation", "links", "modified_at", "write")
+# The HTTP headers that describe the wire encoding: the copies hold decoded payloads.
+WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+def read_pages(path: Path, limit: int | None = None) -> list[tuple[str, list[tuple[str, str]], bytes]]:
+    """(url, http headers, decoded payload) of the first `limit` HTML response records."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    pages = []
+    with open(path, "rb") as handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            if "html" not in (record.http_headers.get_header("Content-Type") or "html"):
+                continue
+            headers = [(k, v) for k, v in record.http_headers.headers if k.lower() not in WIRE_HEADERS]
+            pages.append((record.rec_headers.get_header("WARC-Target-URI"), headers, record.content_stream().read()))
+            if limit is not None and len(pages) >= limit:
+                break
+    return pages
+
+
+def write_warc(pages: list[tuple[str, list[tuple[str, str]], bytes]], path: Path) -> None:
+    """A gzipped WARC of response records holding these pages."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for url, headers, payload in pages:
+            http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=http))
+
+
+def change_pages(pages: list, share: float) -> tuple[list, int]:
+    """A copy where every 1/share-th page gets an extra paragraph before </body>; with the count."""
+    step = round(1 / share)
+    changed, count = [], 0
+    for n, (url, headers, payload) in enumerate(pages):
+        if n % step == 0:
+            cut = payload.rfind(b"</body>")
+            cut = len(payload) if cut < 0 else cut
+            note = b"<p>Update: this article was amended after publication to correct a detail.</p>"
+            payload = payload[:cut] + note + payload[cut:]
+            count += 1
+        changed.append((url, headers, payload))
+    return changed, count
+
+
+def reference(pages: list) -> dict:
+    """Stock trafilatura on every page, one process: the yardstick."""
+    import trafilatura
+
+    start = time.perf_counter()
+    for url, _, payload in pages:
+        trafilatura.bare_extraction(payload, url=url, with_metadata=True)
+    seconds = time.perf_counter() - start
+    return {"pages": len(pages), "seconds": seconds, "pages_per_s": len(pages) / seconds}
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of a process and all its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended while we looked
+        children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except OSError:
+            continue
+    return total
+
+
+def run_newsroom(warc: Path, warehouse: Path, workers: int, entities: bool) -> dict:
+    """`newsroom run` in a subprocess: wall seconds, peak tree RSS, the runs row and its stage seconds."""
+    import duckdb
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    env["NEWSROOM_ENTITIES"] = "true" if entities else "false"
+    command = [str(NEWSROOM), "run", str(warc), "--warehouse", str(warehouse), "--workers", str(workers)]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = 0
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.append(process.stdout.read()))
+    reader.start()
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.2)
+    reader.join()
+    wall = time.perf_counter() - start
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{b''.join(output).decode(errors='replace')[-3000:]}")
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
+        run_id, inputs, loaded, rejected, skipped = con.execute(
+            "select run_id, inputs, loaded, rejected, skipped from runs order by started_at desc limit 1"
+        ).fetchone()
+        stages = dict(
+            con.execute(
+                "select subject, value from run_metrics where run_id = ? and metric = 'stage_seconds'", [run_id]
+            ).fetchall()
+        )
+    work = stages.get("plan", 0) + stages.get("load", 0) + sum(stages.get(s, 0) for s in BATCH_STAGES) / workers
+    return {
+        "workers": workers, "entities": entities, "wall": wall, "peak_mib": peak / 2**20,
+        "inputs": inputs, "loaded": loaded, "rejected": rejected, "skipped": skipped, "stages": stages,
+        # Everything that is not reading, cleaning, extracting, writing or loading: process start,
+        # Prefect server and task runs, process pool, model loading, staging moves.
+        "orchestration": wall - work,
+    }
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages, to judge how busy the shared machine was."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def stage_table(runs: list[tuple[str, dict]], ref: dict) -> list[str]:
+    """Markdown: one row per measured run."""
+    head = ["run", "pages", "loaded", "wall s", "pages/s", "× ref", "peak MiB", "scan (plan)", *BATCH_STAGES,
+            "load+refresh", "orchestration", "orch. %", "load avg after"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, r in runs:
+        s = r["stages"]
+        pps = r["inputs"] / r["wall"]
+        cells = [name, r["inputs"], r["loaded"], f"{r['wall']:.1f}", f"{pps:.1f}", f"{pps / ref['pages_per_s']:.2f}",
+                 f"{r['peak_mib']:.0f}", f"{s.get('plan', 0):.1f}", *(f"{s.get(k, 0):.1f}" for k in BATCH_STAGES),
+                 f"{s.get('load', 0):.1f}", f"{r['orchestration']:.1f}", f"{100 * r['orchestration'] / r['wall']:.0f}%",
+                 r["load_avg"]]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("warc", nargs="?", type=Path, default=DEFAULT)
+    parser.add_argument("--quick", action="store_true", help="300 pages (growth from 150): a smoke run")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    size, small = (300, 150) if args.quick else (None, 500)
+    print(f"# Pipeline benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
+    names = ("newsroom", "trafilatura", "spacy", "prefect", "duckdb", "pyarrow")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          + ", ".join(f"{n} {version(n)}" for n in names))
+    print(f"command: {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}; load average at start: {load_average()}\n", flush=True)
+    pages = read_pages(args.warc, size)
+    results: dict = {"load_avg_start": load_average()}
+    ref = reference(pages)
+    ref["load_avg"] = load_average()
+    results["reference"] = ref
+    print(f"reference: bare_extraction(with_metadata=True), 1 process: {ref['pages']} pages in "
+          f"{ref['seconds']:.1f} s = {ref['pages_per_s']:.1f} pages/s (load avg {ref['load_avg']})\n", flush=True)
+    runs: list[tuple[str, dict]] = []
+
+    def measure(name: str, warc: Path, warehouse: Path, workers: int, entities: bool) -> dict:
+        result = run_newsroom(warc, warehouse, workers, entities)
+        result["load_avg"] = load_average()
+        runs.append((name, result))
+        print(f"  {name}: {result['inputs']} inputs, {result['wall']:.1f} s, peak {result['peak_mib']:.0f} MiB", flush=True)
+        return result
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-bench-") as tmp:
+        folder = Path(tmp)
+        corpus, subset = folder / "corpus.warc.gz", folder / "subset.warc.gz"
+        write_warc(pages, corpus)
+        write_warc(pages[:small], subset)
+        first = measure("NER, 2 workers", corpus, folder / "wh-ner-2", 2, True)
+        noop = measure("  no-op re-run", corpus, folder / "wh-ner-2", 2, True)
+        changed, count = change_pages(pages, 0.10)
+        write_warc(changed, corpus)  # same path: same sources, 10% new bytes
+        rerun = measure(f"  re-run, {count} pages changed", corpus, folder / "wh-ner-2", 2, True)
+        write_warc(pages, corpus)
+        measure("NER, 1 worker", corpus, folder / "wh-ner-1", 1, True)
+        measure("no NER, 2 workers", corpus, folder / "wh-plain-2", 2, False)
+        measure("no NER, 1 worker", corpus, folder / "wh-plain-1", 1, False)
+        part = measure(f"NER, 2 workers, first {small} pages", subset, folder / "wh-small", 2, True)
+    print()
+    print("\n".join(stage_table(runs, ref)))
+    per_page_small = part["wall"] / part["inputs"]
+    per_page_full = first["wall"] / first["inputs"]
+    print(f"\ngrowth: {part['inputs']} pages {part['wall']:.1f} s ({1000 * per_page_small:.0f} ms/page), "
+          f"{first['inputs']} pages {first['wall']:.1f} s ({1000 * per_page_full:.0f} ms/page); "
+          f"peak {part['peak_mib']:.0f} → {first['peak_mib']:.0f} MiB")
+    print(f"re-runs: no-op {100 * noop['wall'] / first['wall']:.0f}% of the first run, "
+          f"{count} changed pages {100 * rerun['wall'] / first['wall']:.0f}%")
+    print(f"load average at end: {load_average()}")
+    results["runs"] = runs
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
