@@ -110,7 +110,7 @@ def test_sigkill_at_four_stages_loses_and_doubles_nothing(tmp_path):
         urls.write_text("".join(site.url(f"/story/{n}") + "\n" for n in range(WEB_PAGES)))
         reference = tmp_path / "reference"
         release.set()
-        expected = run([pages], reference, batch_size=BATCH, url_files=[str(urls)], allow_private_networks=True)
+        run([pages], reference, batch_size=BATCH, url_files=[str(urls)], allow_private_networks=True)
         release.clear()
 
         warehouse = tmp_path / "warehouse"

@@ -17,7 +17,7 @@ import pytest
 
 from tasks.quality import run_checks
 from tests.conftest import DATA
-from tests.integration.test_ingest import query, run
+from tests.integration.test_ingest import run
 from tests.reliability.test_crash_recovery import Newsroom
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
