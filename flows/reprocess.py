@@ -33,6 +33,7 @@ from flows.ingest import (
     open_run,
     refresh_warehouse,
     run_header,
+    run_row,
     utc_now,
 )
 from flows.progress import progress
@@ -89,22 +90,7 @@ def load_changes(settings: Settings, run_id: str, counts: RunCounts) -> tuple[Ru
         if unchanged:
             counts.skipped_by_reason["unchanged"] = unchanged
         counts.skipped = sum(counts.skipped_by_reason.values())
-        con.execute(
-            load_sql("load/finish_run.sql"),
-            {
-                "run_id": run_id,
-                "finished_at": utc_now(),
-                "status": "completed",
-                "inputs": counts.inputs,
-                "loaded": counts.loaded,
-                "rejected": counts.rejected,
-                "skipped": counts.skipped,
-                "deferred": counts.deferred,
-                "rejected_by_reason": json.dumps(counts.rejected_by_reason, sort_keys=True),
-                "skipped_by_reason": json.dumps(counts.skipped_by_reason, sort_keys=True),
-                "message": None,
-            },
-        )
+        con.execute(load_sql("load/finish_run.sql"), run_row({"run_id": run_id}, counts, "completed"))
         publish_staging(con, settings.warehouse, run_id)
         refresh_warehouse(con, settings, [run_id], articles_changed=changed > 0)
     return counts, change_rows
