@@ -9,7 +9,6 @@ nothing.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections import Counter
