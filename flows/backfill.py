@@ -20,7 +20,6 @@ from pathlib import Path
 from prefect import flow
 from prefect.client.orchestration import get_client
 from prefect.deployments import run_deployment
-from prefect.runtime import flow_run
 from prefect.states import Failed
 from prefect.types.entrypoint import EntrypointType
 from pydantic import TypeAdapter
@@ -29,16 +28,14 @@ from flows.ingest import (
     BUSY_AT_LOAD,
     BUSY_AT_START,
     PlannedInput,
-    RunReport,
+    begin_run,
     clean_batches,
     fail_run,
     load,
     make_batches,
-    new_run_id,
     open_run,
     plan,
     run_header,
-    utc_now,
 )
 from tasks.load import RunCounts, claim_staging, staging_dir
 from tasks.settings import Settings
@@ -140,10 +137,7 @@ def backfill(sources: list[str], shards: int, deployment: str, warehouse: str | 
     overrides = {k: v for k, v in {"warehouse": warehouse, "batch_size": batch_size}.items() if v is not None}
     settings = Settings(**overrides)
     clock = time.perf_counter()
-    started = utc_now()
-    run_id = new_run_id(started)
-    report = RunReport(run_id=run_id, status="failed", counts=RunCounts(), warehouse=str(settings.warehouse), sources=list(sources))
-    report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
+    run_id, started, report = begin_run(settings, sources)
     try:
         items = expand_sources(sources)
         lock = claim_staging(settings.warehouse, run_id)

@@ -137,6 +137,17 @@ def new_run_id(started: datetime) -> str:
     return f"{started:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+def begin_run(settings: Settings, sources: list[str] | None = None) -> tuple[str, datetime, RunReport]:
+    """A new run's id, start time and report (failed until the run completes), linked to its flow run."""
+    started = utc_now()
+    run_id = new_run_id(started)
+    report = RunReport(
+        run_id=run_id, status="failed", counts=RunCounts(), warehouse=str(settings.warehouse), sources=list(sources or [])
+    )
+    report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
+    return run_id, started, report
+
+
 def versions() -> dict[str, str]:
     """Versions recorded with every run."""
     names = ("newsroom", "trafilatura", "duckdb", "prefect", "pyarrow")
@@ -603,10 +614,7 @@ def ingest(
     }
     settings = Settings(**overrides)
     clock = time.perf_counter()
-    started = utc_now()
-    run_id = new_run_id(started)
-    report = RunReport(run_id=run_id, status="failed", counts=RunCounts(), warehouse=str(settings.warehouse), sources=list(sources))
-    report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
+    run_id, started, report = begin_run(settings, sources)
     try:
         items = expand_sources(sources)
         if settings.entities:

@@ -18,17 +18,15 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.runtime import flow_run
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.ingest import (
     PlannedInput,
-    RunReport,
+    begin_run,
     clean_batch,
     fail_run,
     make_batches,
-    new_run_id,
     open_run,
     refresh_warehouse,
     run_header,
@@ -108,10 +106,7 @@ def reprocess(
     if not settings.database_path.exists():
         return Failed(message=f"No warehouse at {settings.database_path}: run `newsroom run` first.")
     clock = time.perf_counter()
-    started = utc_now()
-    run_id = new_run_id(started)
-    report = RunReport(run_id=run_id, status="failed", counts=RunCounts(), warehouse=str(settings.warehouse))
-    report.flow_run_id = str(flow_run.get_id()) if flow_run.get_id() else None
+    run_id, started, report = begin_run(settings)
     lock = claim_staging(settings.warehouse, run_id)
     try:
         arguments = {"command": "reprocess", "since": since.isoformat() if since else None, "source": source}
