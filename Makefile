@@ -3,7 +3,9 @@
 PYTHON ?= python3
 UV_VERSION := 0.13.9
 VENV := .venv
-# uv must use the machine's Python, never download one.
+# uv must use the machine's Python, never download one. --compile-bytecode: every newsroom
+# process (CLI, Prefect server, workers) would otherwise compile its imports from source on
+# each start when PYTHONDONTWRITEBYTECODE is set (measured: benchmarks/RESULTS.md).
 export UV_PYTHON_DOWNLOADS := never
 
 UV := $(shell command -v uv 2>/dev/null)
@@ -21,7 +23,7 @@ help:  ## List the targets
 	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	@touch $@
 
 install: $(VENV)/.synced  ## Create .venv from uv.lock

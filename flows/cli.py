@@ -219,20 +219,33 @@ def _run_flow(flow_path: str, verbose: bool, **parameters):
     """
     import importlib
 
+    from flows.runtime import ServerStartError, api_for_flows, start_early_server
+
     configure_prefect(verbose)
-    module, name = flow_path.split(":")
-    flow_fn = getattr(importlib.import_module(module), name)
+    # The temporary Prefect server boots in its own process while this one imports the flow.
+    server = start_early_server()
+    try:
+        module, name = flow_path.split(":")
+        flow_fn = getattr(importlib.import_module(module), name)
+    except BaseException:
+        if server is not None:
+            server.stop()
+        raise
     from flows.progress import report_to
-    from flows.runtime import uses_temporary_server, wait_for_task_runs
+    from flows.runtime import wait_for_task_runs
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as bar, report_to(RichProgress(bar)):
-        state = flow_fn(**parameters, return_state=True)
-        if state.is_completed():
-            report = state.result()
-            if uses_temporary_server():
-                bar.update(bar.task_ids[0], description="Finishing", total=None)
-                wait_for_task_runs(state.state_details.flow_run_id, report.task_runs)
+    try:
+        with api_for_flows(server) as temporary, Progress(*columns, console=err, transient=True) as bar, report_to(RichProgress(bar)):
+            state = flow_fn(**parameters, return_state=True)
+            if state.is_completed():
+                report = state.result()
+                if temporary:
+                    bar.update(bar.task_ids[0], description="Finishing", total=None)
+                    wait_for_task_runs(state.state_details.flow_run_id, report.task_runs)
+    except ServerStartError as exc:
+        err.print(f"[red]Run not started:[/red] {exc}")
+        raise typer.Exit(1) from None
     if not state.is_completed():
         err.print(f"[red]Run failed:[/red] {state.message}")
         raise typer.Exit(1)
@@ -513,6 +526,11 @@ def _cell(value, width: int) -> str:
 
 def main() -> None:
     """Entry point of the `newsroom` console script."""
+    import time
+
+    from flows import runtime
+
+    runtime.COMMAND_STARTED = time.monotonic()
     app()
 
 if __name__ == "__main__":

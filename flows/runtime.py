@@ -6,8 +6,21 @@ any PREFECT_* variable the user set wins.
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import socket
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# When the `newsroom` command started (set by its entry point): a run records the time
+# before its flow began (imports, Prefect server) as its "startup" stage for benchmarks.
+COMMAND_STARTED: float | None = None
 
 PREFECT_DEFAULTS = {
     # The tool runs offline: telemetry would only fail and print an error.
@@ -35,6 +48,112 @@ def uses_temporary_server() -> bool:
     from prefect.settings import get_current_settings
 
     return get_current_settings().api.url is None
+
+
+class ServerStartError(Exception):
+    """The temporary Prefect server did not come up."""
+
+
+class TemporaryServer:
+    """Prefect's temporary API server, started by us before the heavy imports.
+
+    Prefect starts the same server (uvicorn running `prefect.server.api.server:create_app`
+    with the UI off) the first time a flow needs an API, which puts its ~5-15 s boot in
+    series with everything else, and makes this process import the whole server package
+    (~3 s) just to launch it. Started first, the server boots in its own process while this
+    one imports the flow (measured in benchmarks/RESULTS.md).
+    """
+
+    # the environment Prefect's own SubprocessASGIServer gives its server
+    SERVER_ENV = {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        spec = importlib.util.find_spec("prefect")
+        app_dir = Path(spec.origin).parent.parent if spec and spec.origin else Path(sys.prefix)
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "--app-dir", str(app_dir), "--factory",
+                "prefect.server.api.server:create_app", "--host", "127.0.0.1", "--port", str(self.port),
+                "--log-level", "error", "--lifespan", "on",
+            ],
+            env={**os.environ, **self.SERVER_ENV},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the server answers its health check; ServerStartError if it cannot."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                detail = (self.process.stderr.read() or b"").decode(errors="replace").strip().splitlines()
+                reason = detail[-1] if detail else f"exit code {self.process.returncode}"
+                raise ServerStartError(f"The temporary Prefect server stopped while starting ({reason}).")
+            try:
+                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:  # noqa: S310 - loopback
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.05)
+        raise ServerStartError(f"The temporary Prefect server did not answer within {timeout:.0f} s.")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stderr:
+            self.process.stderr.close()
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_early_server() -> TemporaryServer | None:
+    """Start the temporary server now, unless PREFECT_API_URL names an API already.
+
+    Call after `configure_prefect` and before importing Prefect; `api_for_flows` then decides
+    whether the server is used (a Prefect profile may still name an API).
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    return TemporaryServer()
+
+
+@contextmanager
+def api_for_flows(server: TemporaryServer | None) -> Iterator[bool]:
+    """Run flows against `server` when Prefect has no API configured; yield whether it is used.
+
+    The server is stopped on the way out. When a profile names an API, or temporary servers
+    are disabled, the early server is stopped and Prefect behaves as configured.
+    """
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    settings = get_current_settings()
+    if server is None or settings.api.url is not None or not settings.server.ephemeral.enabled:
+        if server is not None:
+            server.stop()
+        yield False
+        return
+    try:
+        server.wait_ready(settings.server.ephemeral.startup_timeout_seconds)
+        with temporary_settings({PREFECT_API_URL: server.api_url}):
+            yield True
+    finally:
+        server.stop()
 
 
 def wait_for_task_runs(flow_run_id, expected: int, timeout: float = 15.0) -> bool:
