@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT = ROOT.parent / "shared" / "eval" / "throughput" / "news_pages.warc.gz"
 NEWSROOM = ROOT / ".venv" / "bin" / "newsroom"
 # Stages timed inside the batches (summed over batches, so over workers too).
-BATCH_STAGES = ("read", "clean", "entities", "citations", "quotes", "translation", "links", "modified_at", "write")
+BATCH_STAGES = ("read", "clean", "parse", "entities", "citations", "quotes", "translation", "links", "modified_at", "write")
 # The HTTP headers that describe the wire encoding: the copies hold decoded payloads.
 WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -121,11 +121,17 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_newsroom(warc: Path, warehouse: Path, workers: int, entities: bool) -> dict:
-    """`newsroom run` in a subprocess: wall seconds, peak tree RSS, the runs row and its stage seconds."""
+def run_newsroom(warc: Path, warehouse: Path, workers: int, entities: bool, api_url: str | None = None) -> dict:
+    """`newsroom run` in a subprocess: wall seconds, peak tree RSS, the runs row and its stage seconds.
+
+    Without `api_url` the run starts its own temporary Prefect server (the default for a
+    one-off command); with it, the run uses that running server (as scheduled runs do).
+    """
     import duckdb
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_API")}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     env["NEWSROOM_ENTITIES"] = "true" if entities else "false"
     command = [str(NEWSROOM), "run", str(warc), "--warehouse", str(warehouse), "--workers", str(workers)]
     start = time.perf_counter()
@@ -167,14 +173,14 @@ def load_average() -> str:
 
 def stage_table(runs: list[tuple[str, dict]], ref: dict) -> list[str]:
     """Markdown: one row per measured run."""
-    head = ["run", "pages", "loaded", "wall s", "pages/s", "× ref", "peak MiB", "scan (plan)", *BATCH_STAGES,
+    head = ["run", "pages", "loaded", "wall s", "pages/s", "× ref", "peak MiB", "startup", "scan (plan)", *BATCH_STAGES,
             "load+refresh", "orchestration", "orch. %", "load avg after"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in runs:
         s = r["stages"]
         pps = r["inputs"] / r["wall"]
         cells = [name, r["inputs"], r["loaded"], f"{r['wall']:.1f}", f"{pps:.1f}", f"{pps / ref['pages_per_s']:.2f}",
-                 f"{r['peak_mib']:.0f}", f"{s.get('plan', 0):.1f}", *(f"{s.get(k, 0):.1f}" for k in BATCH_STAGES),
+                 f"{r['peak_mib']:.0f}", f"{s.get('startup', 0):.1f}", f"{s.get('plan', 0):.1f}", *(f"{s.get(k, 0):.1f}" for k in BATCH_STAGES),
                  f"{s.get('load', 0):.1f}", f"{r['orchestration']:.1f}", f"{100 * r['orchestration'] / r['wall']:.0f}%",
                  r["load_avg"]]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")
@@ -186,6 +192,10 @@ def main() -> None:
     parser.add_argument("warc", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--quick", action="store_true", help="300 pages (growth from 150): a smoke run")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    parser.add_argument(
+        "--server", action="store_true",
+        help="also run against an already running Prefect server (no temporary server start), as scheduled runs do",
+    )
     args = parser.parse_args()
     size, small = (300, 150) if args.quick else (None, 500)
     print(f"# Pipeline benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}", flush=True)
@@ -202,8 +212,8 @@ def main() -> None:
           f"{ref['seconds']:.1f} s = {ref['pages_per_s']:.1f} pages/s (load avg {ref['load_avg']})\n", flush=True)
     runs: list[tuple[str, dict]] = []
 
-    def measure(name: str, warc: Path, warehouse: Path, workers: int, entities: bool) -> dict:
-        result = run_newsroom(warc, warehouse, workers, entities)
+    def measure(name: str, warc: Path, warehouse: Path, workers: int, entities: bool, api_url: str | None = None) -> dict:
+        result = run_newsroom(warc, warehouse, workers, entities, api_url)
         result["load_avg"] = load_average()
         runs.append((name, result))
         print(f"  {name}: {result['inputs']} inputs, {result['wall']:.1f} s, peak {result['peak_mib']:.0f} MiB", flush=True)
@@ -224,6 +234,17 @@ def main() -> None:
         measure("no NER, 2 workers", corpus, folder / "wh-plain-2", 2, False)
         measure("no NER, 1 worker", corpus, folder / "wh-plain-1", 1, False)
         part = measure(f"NER, 2 workers, first {small} pages", subset, folder / "wh-small", 2, True)
+        if args.server:
+            sys.path.insert(0, str(ROOT))
+            from flows.server import prefect_api
+
+            port = 4290
+            saved = os.environ.pop("PREFECT_API_URL", None)
+            with prefect_api(port, log_path=folder / "prefect-server.log") as (_, _started):
+                measure("NER, 2 workers, running Prefect server", corpus, folder / "wh-server", 2, True, f"http://127.0.0.1:{port}/api")
+            os.environ.pop("PREFECT_API_URL", None)
+            if saved:
+                os.environ["PREFECT_API_URL"] = saved
     print()
     print("\n".join(stage_table(runs, ref)))
     per_page_small = part["wall"] / part["inputs"]

@@ -29,13 +29,14 @@ from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_se
 from prefect.states import Failed
 from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
 
+from flows import runtime
 from flows.progress import progress
 from tasks.archive import RawArchive, raw_archive_path
 from tasks.clean import clean_page
 from tasks.crawl import Crawler, Job, read_deferred, read_fetch_log
 from tasks.dedup import update_duplicate_clusters
-from tasks.extract import extract_fields
-from tasks.extract.entities import ModelNotAvailable, load_ner
+from tasks.extract import extract_fields, extract_markup
+from tasks.extract.entities import ModelNotAvailable, check_model
 from tasks.health import SourceRun, explain_streak, judge_reject_rate, record_source_run
 from tasks.load import (
     RunCounts,
@@ -316,6 +317,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     seconds spent per stage under "seconds".
     """
     cleaned: list[tuple[InputItem, str, CleanedPage]] = []
+    markup: list[ExtractedFields] = []  # fields read from each page's HTML, which is then let go
     rejects = []
     deferred = 0
     seconds: Counter[str] = Counter()
@@ -340,17 +342,22 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
                     min_chars=settings.min_text_chars,
                     language_min_chars=settings.language_min_chars,
                 )
+                seconds["clean"] += time.perf_counter() - clock
+                clock = None  # the markup extractors time themselves
+                fields = extract_markup(page, ExtractedFields(), seconds)
                 cleaned.append((item, planned.input_id, page, raw.fetched_at))
+                markup.append(fields)
             except Rejected as rejected:
                 rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
             except Exception as exc:  # a page that breaks the extractor must not break the run
                 rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
                 rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
             finally:
-                seconds["clean"] += time.perf_counter() - clock
+                if clock is not None:
+                    seconds["clean"] += time.perf_counter() - clock
                 sink.advance()
     extracted = extract_fields(
-        [page for _, _, page, _ in cleaned], settings.spacy_model, settings.ner_min_chars, settings.entities, seconds
+        [page for _, _, page, _ in cleaned], settings.spacy_model, settings.ner_min_chars, settings.entities, seconds, markup
     )
     clock = time.perf_counter()
     articles = []
@@ -476,9 +483,17 @@ def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts
     return counts, result.replaced, "completed"
 
 
-def make_batches(todo: list[PlannedInput], size: int) -> list[list[PlannedInput]]:
-    """Split the inputs to clean into batches of `size` (one Prefect task each)."""
-    return [todo[i : i + size] for i in range(0, len(todo), size)]
+def make_batches(todo: list[PlannedInput], size: int, workers: int = 1) -> list[list[PlannedInput]]:
+    """Split the inputs to clean into batches of `size` (one Prefect task each).
+
+    With several workers the last `workers * size` inputs go in quarter-size batches, so the
+    workers finish together instead of one idling while the other cleans a whole last batch.
+    """
+    tail = max(0, len(todo) - workers * size) if workers > 1 else len(todo)
+    small = max(1, size // 4)
+    return [todo[i : min(i + size, tail)] for i in range(0, tail, size)] + [
+        todo[i : i + small] for i in range(tail, len(todo), small)
+    ]
 
 
 @contextmanager
@@ -618,7 +633,7 @@ def ingest(
     try:
         items = expand_sources(sources)
         if settings.entities:
-            load_ner(settings.spacy_model)  # fail before any work when the model is missing
+            check_model(settings.spacy_model)  # fail before any work when the model is missing
         web = expand_web_sources(sources, url_files or (), feeds or (), sitemaps or ())
         lock = claim_staging(settings.warehouse, run_id)
     except (SourceNotFound, ModelNotAvailable) as exc:
@@ -636,6 +651,8 @@ def ingest(
         except WarehouseBusy:
             return _defer_run(report, header, settings, len(items) + len(web))
         stages: Counter[str] = Counter(open=time.perf_counter() - clock)
+        if runtime.COMMAND_STARTED is not None:  # run by the command: its imports, the Prefect server
+            stages["startup"] = time.monotonic() - runtime.COMMAND_STARTED - (time.perf_counter() - clock)
         fetched = fetch(web, settings, run_id, started, since, limit)
         stage_clock = time.perf_counter()
         planned = plan(items + fetched.items, settings, run_id, started)
@@ -651,7 +668,7 @@ def ingest(
         counts.deferred = fetched.deferred
         rejected_by_reason = Counter(planned.rejected_by_reason) + Counter(fetched.rejected)
         progress().phase("Cleaning", len(todo))
-        batches = make_batches(todo, settings.batch_size)
+        batches = make_batches(todo, settings.batch_size, settings.workers)
         stage_clock = time.perf_counter()
         for outcome in clean_batches(batches, settings, run_id, started):
             counts.loaded += outcome["loaded"]

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 import duckdb
 import pyarrow as pa
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from tasks.warehouse import load_sql
 
@@ -40,12 +39,16 @@ def shingles(text: str, size: int = SHINGLE_WORDS) -> set[bytes]:
 
 def signature(text: str) -> list[int]:
     """MinHash signature of a text's shingles, as plain integers for storage."""
+    from datasketch import MinHash  # imported when used: it pulls in scipy (~1 s)
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
     minhash.update_batch(list(shingles(text)))
     return minhash.hashvalues.tolist()
 
 
-def _minhash(values: list[int]) -> LeanMinHash:
+def _minhash(values: list[int]):
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
 
@@ -81,6 +84,8 @@ def cluster_signatures(
             join(members[0], other)
 
     minhashes = {article_id: _minhash(values) for article_id, values in signatures.items()}
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     for article_id in sorted(minhashes):
         for candidate in lsh.query(minhashes[article_id]):

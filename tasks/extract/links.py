@@ -46,8 +46,11 @@ def parse_page(html: str):
 def extract_links(html: str, text: str, base_url: str | None) -> list[Link]:
     """Every link of the main content: absolute href, anchor text, and whether it leaves the site."""
     root = parse_page(html)
-    if root is None:
-        return []
+    return [] if root is None else links_in(root, text, base_url)
+
+
+def links_in(root, text: str, base_url: str | None) -> list[Link]:
+    """`extract_links` on a page already parsed with `parse_page`."""
     body_text = _fold(text)
     base = root.xpath("string(//base/@href)") or base_url
     own_host = _host(base_url) if base_url else None

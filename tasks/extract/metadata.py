@@ -38,8 +38,11 @@ FOREIGN_LANGUAGES = {
 def extract_modified_at(html: str) -> datetime | None:
     """The last-modified time a page declares (meta tags, itemprop, JSON-LD), in UTC."""
     root = parse_page(html)
-    if root is None:
-        return None
+    return None if root is None else modified_at_in(root)
+
+
+def modified_at_in(root) -> datetime | None:
+    """`extract_modified_at` on a page already parsed with `parse_page`."""
     for meta in root.iter("meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip()
         if key in _MODIFIED_META or key.lower() in _MODIFIED_META:

@@ -206,3 +206,35 @@ def test_without_entities_quotes_still_found_and_time_measured():
     assert "entities" not in seconds and seconds["quotes"] > 0
     _, with_ner = extracted("seed")
     assert "entities" in with_ner.extractors and with_ner.entities
+
+
+def test_model_check_is_cheap_and_names_the_setting(tmp_path):
+    from tasks.extract.entities import ModelNotAvailable, check_model
+
+    check_model(Settings().spacy_model)  # installed: no error, and spaCy is not loaded for it
+    with pytest.raises(ModelNotAvailable, match="NEWSROOM_SPACY_MODEL"):
+        check_model("no_such_model_installed")
+    with pytest.raises(ModelNotAvailable):
+        check_model(str(tmp_path))  # a folder that is not a spaCy model
+    (tmp_path / "config.cfg").write_text("[nlp]\n")
+    check_model(str(tmp_path))  # a model folder is accepted; loading it is the worker's job
+
+
+def test_markup_fields_are_read_once_and_the_page_lets_go_of_its_html():
+    from tasks.extract import extract_markup
+
+    html = (
+        "<html><head><meta property='article:modified_time' content='2024-03-01T10:00:00+01:00'></head><body>"
+        "<p>The harbour authority said on Monday that <a href='/ferries'>the ferry timetable</a> will change.</p>"
+        "</body></html>"
+    )
+    page = clean_page(html.encode(), "html", url="https://example.org/news/1", min_chars=10)
+    fields = extract_markup(page, ExtractedFields())
+    assert page.html is None
+    assert [(link.href, link.anchor_text, link.is_external) for link in fields.links] == [
+        ("https://example.org/ferries", "the ferry timetable", False)
+    ]
+    assert fields.modified_at == datetime(2024, 3, 1, 9, 0)
+    assert fields.extractors == ["links", "modified_at"]
+    [done] = extract_fields([page], Settings().spacy_model, started=[fields])
+    assert done is fields and done.links and "translation" in done.extractors
