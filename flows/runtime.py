@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -35,9 +36,14 @@ PREFECT_DEFAULTS = {
 }
 
 
+# Parallelism is one process per core (--workers); a numerical library that also starts a
+# thread per core in each of them (OpenBLAS under spaCy's numpy) only oversubscribes the cores.
+THREAD_DEFAULTS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def configure_prefect(verbose: bool = False) -> None:
     """Set Prefect's environment defaults for this process (user settings take precedence)."""
-    for key, value in PREFECT_DEFAULTS.items():
+    for key, value in {**PREFECT_DEFAULTS, **THREAD_DEFAULTS}.items():
         os.environ.setdefault(key, value)
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
@@ -69,6 +75,8 @@ class TemporaryServer:
 
     def __init__(self) -> None:
         self.port = _free_port()
+        # its errors go to a file, read when it fails: a pipe nobody drains would block it
+        self.errors = tempfile.TemporaryFile()
         spec = importlib.util.find_spec("prefect")
         app_dir = Path(spec.origin).parent.parent if spec and spec.origin else Path(sys.prefix)
         self.process = subprocess.Popen(
@@ -80,7 +88,7 @@ class TemporaryServer:
             env={**os.environ, **self.SERVER_ENV},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.errors,
         )
 
     @property
@@ -92,7 +100,8 @@ class TemporaryServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                detail = (self.process.stderr.read() or b"").decode(errors="replace").strip().splitlines()
+                self.errors.seek(0)
+                detail = self.errors.read().decode(errors="replace").strip().splitlines()
                 reason = detail[-1] if detail else f"exit code {self.process.returncode}"
                 raise ServerStartError(f"The temporary Prefect server stopped while starting ({reason}).")
             try:
@@ -112,8 +121,7 @@ class TemporaryServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self.process.stderr:
-            self.process.stderr.close()
+        self.errors.close()
 
 
 def _free_port() -> int:
@@ -148,11 +156,21 @@ def api_for_flows(server: TemporaryServer | None) -> Iterator[bool]:
             server.stop()
         yield False
         return
+    import prefect.context
+
     try:
         server.wait_ready(settings.server.ephemeral.startup_timeout_seconds)
+        # Process-wide, not only in this thread's settings context: Prefect's background
+        # threads (events, logs) read the global settings, and without an API URL each of
+        # them would start a temporary server of its own. Task processes inherit the variable.
+        os.environ["PREFECT_API_URL"] = server.api_url
+        prefect.context.refresh_global_settings_context()
         with temporary_settings({PREFECT_API_URL: server.api_url}):
             yield True
     finally:
+        if os.environ.get("PREFECT_API_URL") == server.api_url:
+            del os.environ["PREFECT_API_URL"]
+            prefect.context.refresh_global_settings_context()
         server.stop()
 
 

@@ -97,3 +97,39 @@ def test_run_over_a_feed_url_prints_a_clean_summary(tmp_path, env):
     assert result.returncode == 0, result.stderr
     assert_quiet(result)
     assert re.search(r"│ loaded\s+│\s+1 │", result.stdout) and "not_found 1" in result.stdout, result.stdout
+
+
+RUNTIME_CHECK = """
+import threading
+from flows.runtime import api_for_flows, configure_prefect, start_early_server
+
+configure_prefect()
+server = start_early_server()
+assert server is not None
+from prefect.settings import get_current_settings
+
+with api_for_flows(server) as used:
+    assert used
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(get_current_settings().api.url))
+    thread.start()
+    thread.join()
+    # Prefect's background threads must see the run's server, or each starts one of its own
+    assert seen == [server.api_url], (seen, server.api_url)
+assert server.process.poll() is not None, "the temporary server outlived the run"
+assert get_current_settings().api.url is None
+print("ok")
+"""
+
+
+def test_the_early_temporary_server_serves_every_thread_and_stops(env):
+    result = subprocess.run([sys.executable, "-c", RUNTIME_CHECK], env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stdout + result.stderr
+    assert_quiet(result)
+
+
+def test_a_configured_api_gets_no_temporary_server(env):
+    env = env | {"PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    check = "from flows.runtime import configure_prefect, start_early_server\nconfigure_prefect()\nprint(start_early_server())"
+    result = subprocess.run([sys.executable, "-c", check], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.stdout.strip() == "None", result.stdout + result.stderr
