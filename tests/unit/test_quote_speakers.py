@@ -1,0 +1,62 @@
+"""Speaker attribution rules of tasks/extract/quotes.py on short texts with given entities.
+
+The entities are given (as NER would find them) so each test checks one attribution rule,
+independent of the small model's labels.
+"""
+
+from __future__ import annotations
+
+from tasks.extract.quotes import extract_direct_quotes
+from tasks.extract.spans import find_quoted_spans, sentence_bounds
+from tasks.records import Entity
+
+
+def speakers(text: str, *labelled: tuple[str, str, str]) -> list[tuple[str | None, str]]:
+    """(speaker, first three words) of each direct quote; entities as (surface, name, label), in order."""
+    entities, at = [], 0
+    for surface, name, label in labelled:
+        start = text.index(surface, at)
+        entities.append(Entity(surface, name, label, start, start + len(surface)))
+        at = start + len(surface)
+    quoted = find_quoted_spans(text)
+    found = extract_direct_quotes(text, entities, quoted, sentence_bounds(text, quoted))
+    return [(q.speaker, " ".join(q.quote.split()[:3])) for q in found]
+
+
+def test_inverted_attribution_skips_a_place_describing_the_person():
+    text = "“It was a terrible night for all of us,” said Kyiv resident Svitlana Onofryichuk, 55."
+    assert speakers(text, ("Kyiv", "Kyiv", "GPE"), ("Svitlana Onofryichuk", "Svitlana Onofryichuk", "PERSON")) == [
+        ("Svitlana Onofryichuk", "It was a")
+    ]
+
+
+def test_a_place_inside_a_description_is_not_the_speaker():
+    text = "Abby Dunn books early. The Florida fan explained: “Try and be flexible with your dates.”"
+    assert speakers(text, ("Abby Dunn", "Abby Dunn", "PERSON"), ("Florida", "Florida", "GPE")) == [("Abby Dunn", "Try and be")]
+
+
+def test_an_unnamed_spokesperson_speaks_for_the_organisation():
+    text = "The FBI received the letter. “We take these threats very seriously,” a bureau spokesperson said."
+    assert speakers(text, ("FBI", "FBI", "ORG")) == [("FBI", "We take these")]
+
+
+def test_she_said_passes_over_a_man_and_he_said_over_a_woman():
+    text = (
+        "Marina Lacerda met Jeffrey Epstein in 2002. She said he was charming at first. "
+        "Epstein said he had plans. “We are going to have a special day today,” he said. "
+        "“I was only fourteen years old then,” she said."
+    )
+    people = [("Marina Lacerda", "Marina Lacerda", "PERSON"), ("Jeffrey Epstein", "Jeffrey Epstein", "PERSON"),
+              ("Epstein", "Jeffrey Epstein", "PERSON")]
+    assert speakers(text, *people) == [("Jeffrey Epstein", "We are going"), ("Marina Lacerda", "I was only")]
+
+
+def test_the_subject_of_the_nearer_verb_speaks():
+    text = "Lacerda said Epstein told her: “We are going to have some fun today.”"
+    people = [("Lacerda", "Marina Lacerda", "PERSON"), ("Epstein", "Jeffrey Epstein", "PERSON")]
+    assert speakers(text, *people) == [("Jeffrey Epstein", "We are going")]
+
+
+def test_a_participle_keeps_the_subject_of_the_main_verb():
+    text = "Mr Lammy said they had accepted the gifts, adding that the US had a “huge budget from the taxpayer” for it."
+    assert speakers(text, ("Lammy", "David Lammy", "PERSON"), ("US", "US", "GPE")) == [("David Lammy", "huge budget from")]
