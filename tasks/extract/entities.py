@@ -210,6 +210,36 @@ def _relabel_by_context(text: str, spans: list[list]) -> None:
             span[2] = "PERSON"
 
 
+def _add_missed_mentions(text: str, spans: list[list]) -> None:
+    """Later mentions of a person by surname that NER missed ("Bradbrooke said …") become PERSON spans.
+
+    Only the last name of a person the article names in full, as a word of its own or after an
+    honorific ("Mr Brown"): not inside another name ("Tom Brown", "Brown University").
+    """
+    surnames = set()
+    for start, end, label in spans:
+        if label == "PERSON":
+            core = _meaningful(person_core(text[start:end]))
+            if len(core) > 1 and len(core[-1]) > 2 and core[-1][0].isupper() and not core[-1].isupper():
+                surnames.add(core[-1])
+    if not surnames:
+        return
+    taken = sorted((s, e) for s, e, _ in spans)
+    pattern = re.compile(r"(?<![\w’'-])(" + "|".join(re.escape(n) for n in sorted(surnames)) + r")(?![\w-])")
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        before = text[max(0, start - 20) : start]
+        after = text[end : end + 20]
+        if re.search(r"[A-Z][\w.’'-]*\s$", before) and not (before.split() and before.split()[-1].lower().rstrip(".") in HONORIFICS):
+            continue  # "Tom Brown": another person's full name
+        if re.match(r"\s[A-Z]", after):
+            continue  # "Brown University"
+        spans.append([start, end, "PERSON"])
+    spans.sort(key=lambda span: span[0])
+
+
 def _relabel_places(text: str, spans: list[list]) -> None:
     """Single names NER calls PERSON but that are places in context ("towards Kharkiv") become GPE."""
     places = place_names()
@@ -261,6 +291,7 @@ def entities_from_doc(text: str, doc) -> list[Entity]:
             continue
         spans.append([start, end, ent.label_])
     _relabel_by_context(text, spans)
+    _add_missed_mentions(text, spans)
     _relabel_places(text, spans)
     _vote_labels(text, spans)
     names = normalise_names([(text[s:e], label) for s, e, label in spans])

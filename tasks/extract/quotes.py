@@ -303,7 +303,7 @@ def _is_quote(text: str, span: QuotedSpan) -> bool:
 def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: int):
     """'"…," she said' / '"…," said Nowak': the clause right after a quote that ends in punctuation."""
     closing = text[span.end : span.close] + text[span.close : span.close + 2].strip()[:1]
-    if not re.search(r"[,!?.—–-]", closing):
+    if not re.search(r"[,!?.—–-]", closing) and not text[span.start : span.end].rstrip().endswith(("?", "!")):
         return None  # "…" observed so far by …: the quote runs on inside a sentence
     clause = text[span.close : limit]
     if not re.match(r"^[\s,—–-]*[\w(]", clause) or re.match(r"^[\s,—–-]*(?:and|but|or|while|as|though|although|so)\b", clause):

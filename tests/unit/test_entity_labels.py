@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tasks.extract.entities import _relabel_by_context, _trim_lowercase_lead
+from tasks.extract.entities import _add_missed_mentions, _relabel_by_context, _trim_lowercase_lead
 
 
 def spans_of(text: str, *labelled: tuple[str, str, int]) -> list[list]:
@@ -55,3 +55,11 @@ def test_leading_lower_case_words_leave_the_name():
     assert text[_trim_lowercase_lead(text, start, start + len("mountainous Nepal")) :].startswith("Nepal")
     start = text.index("von")
     assert _trim_lowercase_lead(text, start, len(text)) == start
+
+
+def test_a_surname_ner_missed_is_added_as_that_person():
+    text = "Russell Bradbrooke spoke first. Bradbrooke said more. Tom Bradbrooke, Bradbrooke Ltd and Mr Bradbrooke did not."
+    spans = spans_of(text, ("Russell Bradbrooke", "PERSON", 0))
+    _add_missed_mentions(text, spans)
+    assert labels(text, spans) == [("Russell Bradbrooke", "PERSON"), ("Bradbrooke", "PERSON"), ("Bradbrooke", "PERSON")]
+    assert [s for s, *_ in spans] == [0, text.index("Bradbrooke said"), text.index("Bradbrooke did")]  # only after "Mr"

@@ -60,3 +60,8 @@ def test_the_subject_of_the_nearer_verb_speaks():
 def test_a_participle_keeps_the_subject_of_the_main_verb():
     text = "Mr Lammy said they had accepted the gifts, adding that the US had a “huge budget from the taxpayer” for it."
     assert speakers(text, ("Lammy", "David Lammy", "PERSON"), ("US", "US", "GPE")) == [("David Lammy", "huge budget from")]
+
+
+def test_a_quote_ending_in_a_question_mark_takes_the_verb_after_it():
+    text = "Tom Alweendo spoke in Cape Town.\n“But why not make it bigger by having a corridor?” he suggested.\n"
+    assert speakers(text, ("Tom Alweendo", "Tom Alweendo", "PERSON")) == [("Tom Alweendo", "But why not")]
