@@ -32,6 +32,7 @@ _CUES = (
     r"pointed out|points out|tweeted|posted|wrote on|said in a statement|saying|adding|telling|noting|warning|"
     r"began|chanted|shared|detailed|highlights|highlighted|recounted|quipped|demanded|requested|calling|called|"
     r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
+    r"lamented|laments|complained|complains|critici[sz]ed|critici[sz]es|"
     r"speaking to|in an interview"
 )
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
@@ -53,7 +54,7 @@ _PERSON_ROLES = (
 _ORG_ROLES = (
     r"newspaper|paper|daily|agency|broadcaster|outlet|magazine|company|firm|group|ministry|department|"
     r"government|administration|party|union|club|team|council|committee|court|bank|police|army|military|"
-    r"organisation|organization|authority|board|office|commission|report|statement"
+    r"organisation|organization|authority|board|office|commission|report|statement|center|centre|institute"
 )
 _ROLE_RE = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}"
@@ -280,6 +281,15 @@ class _Resolver:
         if cue.group(0).lower() in objects:
             return None
         right = [m for m in mentions if 0 <= m.start - cue.end() <= 5]
+        if not right or right[0].role:
+            # "says the resort’s general manager Garrett Turta": the name the description leads to
+            described = re.match(r"\s+(?:[\w’'-]+\s+){1,6}?(?=[A-Z])", self.text[cue.end() : end])
+            person = next(
+                (m for m in mentions if m.person and not m.pronoun and not m.role
+                 and described and m.start == cue.end() + described.end()), None
+            )
+            if person and not re.search(r"[,;.:(]", self.text[cue.end() : person.start]):
+                return person
         if right and not right[0].person:
             # "said Kyiv resident Svitlana Onofryichuk": a place or group describing the person after it
             phrase_end = re.search(r"[,;.:(—–]|\s(?:who|which|in|at|on)\s|$", self.text[right[0].end : end])

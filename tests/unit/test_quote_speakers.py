@@ -65,3 +65,20 @@ def test_a_participle_keeps_the_subject_of_the_main_verb():
 def test_a_quote_ending_in_a_question_mark_takes_the_verb_after_it():
     text = "Tom Alweendo spoke in Cape Town.\n“But why not make it bigger by having a corridor?” he suggested.\n"
     assert speakers(text, ("Tom Alweendo", "Tom Alweendo", "PERSON")) == [("Tom Alweendo", "But why not")]
+
+
+def test_inverted_attribution_through_a_description_to_the_name():
+    text = "“There is something deeply restorative about arriving here,” says the resort’s general manager Garrett Turta."
+    assert speakers(text, ("Garrett Turta", "Garrett Turta", "PERSON")) == [("Garrett Turta", "There is something")]
+
+
+def test_an_unnamed_centre_is_the_organisation_named_before():
+    text = "The Storm Prediction Center issued a warning. “The greatest threat is in the southern Plains,” wrote the center."
+    assert speakers(text, ("Storm Prediction Center", "Storm Prediction Center", "ORG")) == [
+        ("Storm Prediction Center", "The greatest threat")
+    ]
+
+
+def test_a_bare_quote_paragraph_after_a_lament():
+    text = "Jamil Al Saadouni, 58, spoke in Khan Younis.\nHe lamented that civilians were not consulted.\n“This has nothing to do with other factions or the people.”\n"
+    assert speakers(text, ("Jamil Al Saadouni", "Jamil Al Saadouni", "PERSON")) == [("Jamil Al Saadouni", "This has nothing")]
