@@ -41,6 +41,7 @@ _INDIRECT_CUE_RE = re.compile(
     r"believes|announced|confirmed|admitted|acknowledged)\s+(that\s+)?",
 )
 _PRONOUN_RE = re.compile(r"\b(he|she|He|She)\b")
+_THEY_RE = re.compile(r"\b(?:they|They)\b")
 _PERSON_ROLES = (
     r"general|president|minister|premier|chancellor|chairman|chairwoman|chair|spokesman|spokeswoman|"
     r"spokesperson|official|officer|secretary|director|chief|leader|mayor|senator|governor|ambassador|"
@@ -56,6 +57,7 @@ _ORG_ROLES = (
     r"government|administration|party|union|club|team|council|committee|court|bank|police|army|military|"
     r"organisation|organization|authority|board|office|commission|report|statement|center|centre|institute"
 )
+_GROUP_RE = re.compile(rf"\b(?:{_PERSON_ROLES})s\b")
 _ROLE_RE = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}"
     rf"(?:(?P<person>{_PERSON_ROLES})|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
@@ -203,6 +205,11 @@ class _Resolver:
             name = subject.name if subject else None  # None: resolved later from the previous speaker
             where = subject.start_char if subject else -1
             found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True, antecedent=where))
+        for match in _THEY_RE.finditer(self.text, start, end):
+            # "“Let her speak,” they chanted": the group of people named last ("hundreds of protesters")
+            groups = list(_GROUP_RE.finditer(self.text, max(0, match.start() - 400), match.start()))
+            if groups and not re.search(r"\b(?:his|her|their|its|my|our)\s+(?:\w+\s+)?$", self.text[max(0, groups[-1].start() - 20) : groups[-1].start()]):
+                found.append(_Mention(match.start(), match.end(), groups[-1].group(0), None, role=True))
         modifiers = [
             (m.start, m.end) for m in found
             if not m.pronoun and any(e.start_char == m.start and e.label in ("GPE", "NORP") for e in self.all_entities)

@@ -82,3 +82,10 @@ def test_an_unnamed_centre_is_the_organisation_named_before():
 def test_a_bare_quote_paragraph_after_a_lament():
     text = "Jamil Al Saadouni, 58, spoke in Khan Younis.\nHe lamented that civilians were not consulted.\n“This has nothing to do with other factions or the people.”\n"
     assert speakers(text, ("Jamil Al Saadouni", "Jamil Al Saadouni", "PERSON")) == [("Jamil Al Saadouni", "This has nothing")]
+
+
+def test_they_is_the_group_named_last_but_not_someone_elses_group():
+    text = "On Monday, hundreds of protesters converged on Helena. “Let her speak now,” they chanted."
+    assert speakers(text, ("Helena", "Helena", "GPE")) == [("protesters", "Let her speak")]
+    text = "Mike Gallagher and his colleagues asked for answers. “The threat is real and growing,” they wrote."
+    assert speakers(text, ("Mike Gallagher", "Mike Gallagher", "PERSON")) != [("colleagues", "The threat is")]
