@@ -6,6 +6,7 @@ processed in batches with `nlp.pipe`. Offsets are Python character offsets into 
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections import Counter
@@ -225,18 +226,25 @@ def _add_missed_mentions(text: str, spans: list[list]) -> None:
     if not surnames:
         return
     taken = sorted((s, e) for s, e, _ in spans)
-    pattern = re.compile(r"(?<![\w’'-])(" + "|".join(re.escape(n) for n in sorted(surnames)) + r")(?![\w-])")
-    for match in pattern.finditer(text):
-        start, end = match.span()
-        if any(s < end and start < e for s, e in taken):
-            continue
-        before = text[max(0, start - 20) : start]
-        after = text[end : end + 20]
-        if re.search(r"[A-Z][\w.’'-]*\s$", before) and not (before.split() and before.split()[-1].lower().rstrip(".") in HONORIFICS):
-            continue  # "Tom Brown": another person's full name
-        if re.match(r"\s[A-Z]", after):
-            continue  # "Brown University"
-        spans.append([start, end, "PERSON"])
+    starts = [s for s, _ in taken]
+    added = []
+    for surname in surnames:
+        start = text.find(surname)
+        while start >= 0:
+            end = start + len(surname)
+            at = text.find(surname, end)
+            word = (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "’'-_")) and (
+                end == len(text) or not (text[end].isalnum() or text[end] in "-_")
+            )
+            index = bisect.bisect_right(starts, start) - 1
+            inside = index >= 0 and taken[index][1] > start
+            if word and not inside and not (index + 1 < len(taken) and taken[index + 1][0] < end):
+                before = text[max(0, start - 20) : start]
+                honorific = before.split() and before.split()[-1].lower().rstrip(".") in HONORIFICS
+                if (honorific or not re.search(r"[A-Z][\w.’'-]*\s$", before)) and not re.match(r"\s[A-Z]", text[end : end + 2]):
+                    added.append([start, end, "PERSON"])  # not "Tom Brown", not "Brown University"
+            start = at
+    spans.extend(added)
     spans.sort(key=lambda span: span[0])
 
 
