@@ -7,7 +7,9 @@ gives two rows with the same speaker; a quote with no attribution of its own con
 speaker of the quote before it in the paragraph, or in the previous paragraph when the
 whole paragraph is a quote. Pronouns and descriptions ("he", "the newspaper", "the
 general") resolve to the latest matching entity before them, so the speaker is always the
-article's normalised name. Reported speech ("X said that …") gives rows with direct=false.
+article's normalised name; he/she pass over people whose gender the article shows to be the
+other one, "they" is the group of people named last, and an unnamed spokesperson speaks for
+the organisation. Reported speech ("X said that …") gives rows with direct=false.
 """
 
 from __future__ import annotations
