@@ -6,6 +6,7 @@ processed in batches with `nlp.pipe`. Offsets are Python character offsets into 
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections import Counter
@@ -32,6 +33,23 @@ TITLES = {
 }
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _SPEECH_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|added|explained|noted|stated|argued|wrote|asked)\b")
+# Honorifics that only ever stand before a person's name ("Mr. Ebrard", "Gen. Brown").
+HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady", "gen", "lt", "col", "maj",
+    "capt", "sgt", "adm", "sen", "rep", "gov", "rev", "cllr", "pres",
+}
+# Capitalised words that make a name an organisation ("Tokyo Metropolitan Police", "Washington Post").
+ORG_WORDS = {
+    "party", "ministry", "department", "university", "college", "council", "committee", "commission", "agency",
+    "association", "union", "institute", "bank", "company", "corporation", "corp", "inc", "ltd", "llc", "plc",
+    "group", "times", "post", "news", "herald", "tribune", "journal", "gazette", "press", "magazine", "service",
+    "court", "police", "army", "navy", "forces", "office", "alliance", "foundation", "club", "fc", "airlines",
+    "airways", "network", "authority", "federation", "organisation", "organization", "parliament", "senate",
+    "congress", "assembly", "fund", "trust", "society", "coalition", "bureau", "administration", "institution",
+    "academy", "board", "cabinet", "chamber", "league", "networks", "holdings", "industries", "systems",
+}
+# Lower-case particles that belong inside names ("Ursula von der Leyen", "Abu Anas al Saud").
+_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "al", "el", "bin", "ibn", "bint", "ben", "of", "and", "for", "the"}
 
 _lock = threading.Lock()
 
@@ -178,6 +196,88 @@ def normalise_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
     return names
 
 
+def _trim_lowercase_lead(text: str, start: int, end: int) -> int:
+    """Skip leading lower-case words NER pulled into a name ("mountainous Nepal", "magician Prospero")."""
+    while True:
+        match = re.match(r"([a-z][\w’'-]*)\s+(?=[A-Z])", text[start:end])
+        if not match or match.group(1) in _NAME_PARTICLES:
+            return start
+        start += match.end()
+
+
+def _has_org_word(surface: str) -> bool:
+    return any(t[:1].isupper() and t.lower().strip(".,") in ORG_WORDS for t in _tokens(surface))
+
+
+def _relabel_by_context(text: str, spans: list[list]) -> None:
+    """Labels the small model gets wrong but the article settles.
+
+    - A name with an organisation word ("… Party", "… Ministry", "… Post") is an ORG.
+    - A single word that is the first or last name of a person the article names in full
+      ("Ebrard" after "Marcelo Ebrard") is that person, not an ORG or a place.
+    - A name right after an honorific ("Mr.", "Gen.", "Sen.") is a person.
+    """
+    places = place_names()
+    full_names = [person_core(text[s:e]) for s, e, label in spans if label == "PERSON"]
+    name_parts = {t for core in full_names if len(_meaningful(core)) > 1 for t in (_meaningful(core)[0], _meaningful(core)[-1])}
+    for span in spans:
+        start, end, label = span
+        surface = text[start:end]
+        if label in ("PERSON", "GPE", "LOC", "NORP") and _has_org_word(surface):
+            span[2] = "ORG"
+            continue
+        if label == "PERSON":
+            continue
+        tokens = _tokens(surface)
+        if len(tokens) == 1 and surface in name_parts and not surface.isupper():
+            if surface not in places or _SPEECH_AFTER_RE.match(text[end : end + 15]):
+                span[2] = "PERSON"
+                continue
+        previous = text[max(0, start - 8) : start].split()
+        if (
+            previous and previous[-1].lower().rstrip(".") in HONORIFICS and len(tokens) <= 3
+            and all(t[:1].isupper() for t in tokens) and not _has_org_word(surface)
+        ):
+            span[2] = "PERSON"
+
+
+def _add_missed_mentions(text: str, spans: list[list]) -> None:
+    """Later mentions of a person by surname that NER missed ("Bradbrooke said …") become PERSON spans.
+
+    Only the last name of a person the article names in full, as a word of its own or after an
+    honorific ("Mr Brown"): not inside another name ("Tom Brown", "Brown University").
+    """
+    surnames = set()
+    for start, end, label in spans:
+        if label == "PERSON":
+            core = _meaningful(person_core(text[start:end]))
+            if len(core) > 1 and len(core[-1]) > 2 and core[-1][0].isupper() and not core[-1].isupper():
+                surnames.add(core[-1])
+    if not surnames:
+        return
+    taken = sorted((s, e) for s, e, _ in spans)
+    starts = [s for s, _ in taken]
+    added = []
+    for surname in surnames:
+        start = text.find(surname)
+        while start >= 0:
+            end = start + len(surname)
+            at = text.find(surname, end)
+            word = (start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "’'-_")) and (
+                end == len(text) or not (text[end].isalnum() or text[end] in "-_")
+            )
+            index = bisect.bisect_right(starts, start) - 1
+            inside = index >= 0 and taken[index][1] > start
+            if word and not inside and not (index + 1 < len(taken) and taken[index + 1][0] < end):
+                before = text[max(0, start - 20) : start]
+                honorific = before.split() and before.split()[-1].lower().rstrip(".") in HONORIFICS
+                if (honorific or not re.search(r"[A-Z][\w.’'-]*\s$", before)) and not re.match(r"\s[A-Z]", text[end : end + 2]):
+                    added.append([start, end, "PERSON"])  # not "Tom Brown", not "Brown University"
+            start = at
+    spans.extend(added)
+    spans.sort(key=lambda span: span[0])
+
+
 def _relabel_places(text: str, spans: list[list]) -> None:
     """Single names NER calls PERSON but that are places in context ("towards Kharkiv") become GPE."""
     places = place_names()
@@ -224,9 +324,12 @@ def entities_from_doc(text: str, doc) -> list[Entity]:
         if ent.label_ not in NAMED_LABELS:
             continue
         start, end = _tidy_span(text, ent.start_char, ent.end_char)
+        start = _trim_lowercase_lead(text, start, end)
         if end - start < 2 or not any(c.isalpha() for c in text[start:end]):
             continue
         spans.append([start, end, ent.label_])
+    _relabel_by_context(text, spans)
+    _add_missed_mentions(text, spans)
     _relabel_places(text, spans)
     _vote_labels(text, spans)
     names = normalise_names([(text[s:e], label) for s, e, label in spans])

@@ -7,7 +7,9 @@ gives two rows with the same speaker; a quote with no attribution of its own con
 speaker of the quote before it in the paragraph, or in the previous paragraph when the
 whole paragraph is a quote. Pronouns and descriptions ("he", "the newspaper", "the
 general") resolve to the latest matching entity before them, so the speaker is always the
-article's normalised name. Reported speech ("X said that …") gives rows with direct=false.
+article's normalised name; he/she pass over people whose gender the article shows to be the
+other one, "they" is the group of people named last, and an unnamed spokesperson speaks for
+the organisation. Reported speech ("X said that …") gives rows with direct=false.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _CUES = (
     r"pointed out|points out|tweeted|posted|wrote on|said in a statement|saying|adding|telling|noting|warning|"
     r"began|chanted|shared|detailed|highlights|highlighted|recounted|quipped|demanded|requested|calling|called|"
     r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
+    r"lamented|laments|complained|complains|critici[sz]ed|critici[sz]es|"
     r"speaking to|in an interview"
 )
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
@@ -40,6 +43,7 @@ _INDIRECT_CUE_RE = re.compile(
     r"believes|announced|confirmed|admitted|acknowledged)\s+(that\s+)?",
 )
 _PRONOUN_RE = re.compile(r"\b(he|she|He|She)\b")
+_THEY_RE = re.compile(r"\b(?:they|They)\b")
 _PERSON_ROLES = (
     r"general|president|minister|premier|chancellor|chairman|chairwoman|chair|spokesman|spokeswoman|"
     r"spokesperson|official|officer|secretary|director|chief|leader|mayor|senator|governor|ambassador|"
@@ -47,14 +51,15 @@ _PERSON_ROLES = (
     r"commander|diplomat|lawmaker|politician|economist|researcher|scientist|doctor|player|striker|"
     r"man|woman|star|singer|actor|actress|owner|head|king|queen|pope|candidate|boss|councillor|councilor|"
     r"source|aide|insider|witness|resident|neighbour|neighbor|friend|relative|colleague|member|activist|"
-    r"protester|lawmaker|legislator|critic|supporter|victim|survivor|mother|father|mom|dad|wife|husband|"
+    r"protester|lawmaker|legislator|critic|supporter|victim|survivor|mother|father|mom|dad|wife|husband|fan|"
     r"\d+-year-old"
 )
 _ORG_ROLES = (
     r"newspaper|paper|daily|agency|broadcaster|outlet|magazine|company|firm|group|ministry|department|"
     r"government|administration|party|union|club|team|council|committee|court|bank|police|army|military|"
-    r"organisation|organization|authority|board|office|commission|report|statement"
+    r"organisation|organization|authority|board|office|commission|report|statement|center|centre|institute"
 )
+_GROUP_RE = re.compile(rf"\b(?:{_PERSON_ROLES})s\b")
 _ROLE_RE = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}"
     rf"(?:(?P<person>{_PERSON_ROLES})|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
@@ -72,6 +77,16 @@ _NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
+# People who speak for an organisation: unnamed, the organisation is the speaker.
+_SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}
+_MALE = {"he", "him", "his", "himself"}
+_FEMALE = {"she", "her", "hers", "herself"}
+_SAID_PRONOUN_RE = re.compile(r"\s*,?\s*(?:\w+\s+){0,1}?(?:said|says|added|told \w+|explained|insisted|claimed|admitted)\s+(?:that\s+)?(he|she)\b")
+_OPENING_PRONOUN_RE = re.compile(r"\s*[\"“‘']?(He|She)\b")
+_MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "father", "brother", "duke", "earl"}
+_FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "mother", "sister", "duchess"}
+# "D-Calif.", "R-Wis.": a party and state label after a name, not someone speaking
+_PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
 _ADJACENT_WORDS = 16
 
 
@@ -103,6 +118,39 @@ class _Resolver:
             e for e in entities if e.label != "PERSON" or not any(s <= e.start_char and e.end_char <= t for s, t in inside)
         ]
         self.all_entities = entities
+        self._genders: dict[str, str | None] | None = None
+
+    def gender(self, name: str | None) -> str | None:
+        """"m", "f" or None for a person of the article, from what the article says of them.
+
+        Votes: a title ("Mrs.", "Sir"); "X said he/she …"; and a sentence opening with "He" or
+        "She" right after a sentence whose first-named person is X. A clear majority decides.
+        """
+        if self._genders is None:
+            votes: dict[str, list[int]] = {}
+            people = sorted((e for e in self.all_entities if e.label == "PERSON"), key=lambda e: e.start_char)
+            first_in_sentence: dict[tuple[int, int], Entity] = {}
+            for person in people:
+                if self.sentences:
+                    first_in_sentence.setdefault(sentence_at(self.sentences, person.start_char), person)
+            for person in people:
+                tally = votes.setdefault(person.name, [0, 0])
+                title = self.text[max(0, person.start_char - 6) : person.start_char].split()[-1:] or [""]
+                for word in (title[0], person.text.split()[0]):
+                    word = word.lower().rstrip(".")
+                    tally[0] += 2 * (word in _MALE_TITLES)
+                    tally[1] += 2 * (word in _FEMALE_TITLES)
+                said = _SAID_PRONOUN_RE.match(self.text, person.end_char, min(len(self.text), person.end_char + 40))
+                if said:
+                    tally[0 if said.group(1).lower() == "he" else 1] += 1
+            for sentence, person in first_in_sentence.items():
+                opening = _OPENING_PRONOUN_RE.match(self.text, sentence[1], min(len(self.text), sentence[1] + 8))
+                if opening:
+                    votes[person.name][0 if opening.group(1) == "He" else 1] += 1
+            self._genders = {
+                name: ("m" if m >= 2 * f + 1 else "f" if f >= 2 * m + 1 else None) for name, (m, f) in votes.items()
+            }
+        return self._genders.get(name) if name else None
 
     def is_object(self, entity: Entity) -> bool:
         """A name after "to", "with", "in", "from Lord" …: the object of the clause, not its speaker."""
@@ -119,15 +167,17 @@ class _Resolver:
                 best = entity
         return best
 
-    def _latest_subject(self, before: int) -> Entity | None:
+    def _latest_subject(self, before: int, gender: str | None = None) -> Entity | None:
         """The person a pronoun stands for: the latest first-named person of a sentence.
 
-        "Trump said that his nominee, Howard Lutnick, had …. He also said" -> Trump.
+        "Trump said that his nominee, Howard Lutnick, had …. He also said" -> Trump. With a
+        gender ("she"), people the article shows to be of the other one are passed over.
         """
         people = [
             e for e in self.entities
             if e.end_char <= before and e.label == "PERSON" and not self.is_object(e)
             and not _POSSESSIVE_AFTER_RE.match(self.text[e.end_char : e.end_char + 3])
+            and not (gender and self.gender(e.name) not in (None, gender))
         ]
         if not people:
             return None
@@ -144,6 +194,8 @@ class _Resolver:
         found: list[_Mention] = []
         for entity in self.all_entities:
             if start <= entity.start_char and entity.end_char <= end and entity.label in SPEAKER_LABELS:
+                if entity.label == "GPE" and _PARTY_STATE_RE.search(self.text[max(0, entity.start_char - 3) : entity.start_char]):
+                    continue
                 object_ = self.is_object(entity)
                 possessive = bool(_POSSESSIVE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 3]))
                 found.append(
@@ -151,18 +203,39 @@ class _Resolver:
                 )
         taken = [(m.start, m.end) for m in found]
         for match in _PRONOUN_RE.finditer(self.text, start, end):
-            subject = self._latest_subject(match.start())
+            subject = self._latest_subject(match.start(), "m" if match.group(0).lower() == "he" else "f")
             name = subject.name if subject else None  # None: resolved later from the previous speaker
             where = subject.start_char if subject else -1
             found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True, antecedent=where))
+        for match in _THEY_RE.finditer(self.text, start, end):
+            # "“Let her speak,” they chanted": the group of people named last ("hundreds of protesters")
+            groups = list(_GROUP_RE.finditer(self.text, max(0, match.start() - 400), match.start()))
+            if groups and not re.search(r"\b(?:his|her|their|its|my|our)\s+(?:\w+\s+)?$", self.text[max(0, groups[-1].start() - 20) : groups[-1].start()]):
+                found.append(_Mention(match.start(), match.end(), groups[-1].group(0), None, role=True))
+        modifiers = [
+            (m.start, m.end) for m in found
+            if not m.pronoun and any(e.start_char == m.start and e.label in ("GPE", "NORP") for e in self.all_entities)
+        ]
         for match in _ROLE_RE.finditer(self.text, start, end):
-            if any(s < match.end() and match.start() < t for s, t in taken):
+            overlapping = [(s, t) for s, t in taken if s < match.end() and match.start() < t]
+            if overlapping and all(
+                (s, t) in modifiers and match.start() < s and t < match.end() for s, t in overlapping
+            ):
+                # "the Florida fan", "a Kyiv resident": the place only describes the person
+                found = [m for m in found if (m.start, m.end) not in overlapping]
+            elif overlapping:
                 continue
             gap = self.text[match.end() : match.end() + 30]
             if any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s, _ in taken):
                 continue  # "spokesperson Michèle LaRose": the name that follows is the speaker
             phrase = match.group(0)
             definite = phrase.split()[0].lower() in ("the", "this", "that")
+            if match.group("person") in _SPOKES_ROLES and not definite and not match.group("plural"):
+                # "a bureau spokesperson said": the organisation named last speaks
+                entity = self._latest(match.start(), lambda e: e.label == "ORG" and not is_outlet(self.text, e))
+                if entity:
+                    found.append(_Mention(match.start(), match.end(), entity.name, entity.name, role=True))
+                    continue
             if not definite or match.group("plural"):
                 found.append(_Mention(match.start(), match.end(), phrase, None, role=True))
                 continue
@@ -192,6 +265,13 @@ class _Resolver:
             return people[0] if people else (after[0] if after else None)
         mentions = [m for m in self.mentions(start, end) if (m.speaker or m.pronoun) and not m.possessive and not m.object_]
         left = [m for m in mentions if m.end <= cue.start()]
+        earlier = [c for c in _CUE_RE.finditer(self.text, start, cue.start()) if c.group(0).lower() != "according to"]
+        if (
+            earlier and not cue.group(0).lower().endswith("ing")  # "…, adding that": the same subject
+            and any(m.start >= earlier[-1].end() and m.person and m.entity_name and not m.role for m in left if not m.pronoun)
+        ):
+            # "Lacerda said Epstein told her:": the name after the earlier verb is this verb's subject
+            left = [m for m in left if m.start >= earlier[-1].end()]
         named = [m for m in left if m.person and m.entity_name and not m.pronoun and not m.role]
         pronouns = [m for m in left if m.pronoun]
         if named:
@@ -210,6 +290,22 @@ class _Resolver:
         if cue.group(0).lower() in objects:
             return None
         right = [m for m in mentions if 0 <= m.start - cue.end() <= 5]
+        if not right or right[0].role:
+            # "says the resort’s general manager Garrett Turta": the name the description leads to
+            described = re.match(r"\s+(?:[\w’'-]+\s+){1,6}?(?=[A-Z])", self.text[cue.end() : end])
+            person = next(
+                (m for m in mentions if m.person and not m.pronoun and not m.role
+                 and described and m.start == cue.end() + described.end()), None
+            )
+            if person and not re.search(r"[,;.:(]", self.text[cue.end() : person.start]):
+                return person
+        if right and not right[0].person:
+            # "said Kyiv resident Svitlana Onofryichuk": a place or group describing the person after it
+            phrase_end = re.search(r"[,;.:(—–]|\s(?:who|which|in|at|on)\s|$", self.text[right[0].end : end])
+            limit = right[0].end + (phrase_end.start() if phrase_end else 0)
+            person = next((m for m in mentions if m.person and not m.pronoun and right[0].end <= m.start < limit), None)
+            if person and len(self.text[right[0].end : person.start].split()) <= 4:
+                return person
         if right:
             return right[0]
         # a name NER missed: '… said nurse Priya Nair'
@@ -226,7 +322,7 @@ def _is_quote(text: str, span: QuotedSpan) -> bool:
 def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: int):
     """'"…," she said' / '"…," said Nowak': the clause right after a quote that ends in punctuation."""
     closing = text[span.end : span.close] + text[span.close : span.close + 2].strip()[:1]
-    if not re.search(r"[,!?.—–-]", closing):
+    if not re.search(r"[,!?.—–-]", closing) and not text[span.start : span.end].rstrip().endswith(("?", "!")):
         return None  # "…" observed so far by …: the quote runs on inside a sentence
     clause = text[span.close : limit]
     if not re.match(r"^[\s,—–-]*[\w(]", clause) or re.match(r"^[\s,—–-]*(?:and|but|or|while|as|though|although|so)\b", clause):
@@ -320,7 +416,11 @@ def extract_direct_quotes(
         if attribution and attribution[0].pronoun:
             # "he said" after a quote by someone NER did not name: the last speaker is nearer
             last = next((f for f in reversed(found) if f), None)
-            if last and last[0].person and last[0].speaker and last[0].start > attribution[0].antecedent:
+            said = "m" if text[attribution[0].start : attribution[0].end].lower() == "he" else "f"
+            if (
+                last and last[0].person and last[0].speaker and last[0].start > attribution[0].antecedent
+                and resolver.gender(last[0].entity_name) in (None, said)
+            ):
                 attribution = (last[0], attribution[1])
             elif attribution[0].speaker is None:
                 attribution = None
