@@ -6,6 +6,7 @@ the Prefect task that calls it over a batch lives in `flows/`.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from html import unescape as html_unescape
@@ -14,6 +15,7 @@ from functools import cache
 
 from htmldate import find_date
 from trafilatura import bare_extraction
+from trafilatura.json_metadata import normalize_authors as _split_author_string
 from trafilatura.settings import DEFAULT_CONFIG
 
 from tasks.decode import decode_document
@@ -81,6 +83,114 @@ def parse_published(value: str | None, now: datetime | None = None) -> datetime 
         parsed = parsed.astimezone(UTC).replace(tzinfo=None)
     latest = (now or datetime.now(UTC).replace(tzinfo=None)) + timedelta(days=2)
     return parsed if EARLIEST_DATE <= parsed <= latest else None
+
+
+# ---- JSON-LD (schema.org) metadata: the publisher's own structured description of the article
+_LD_SCRIPT_RE = re.compile(r"<script\b[^>]*?application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_LD_ARTICLE_TYPE_RE = re.compile(r"Article|BlogPosting|Report", re.IGNORECASE)
+_LD_WRAPPER_RE = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
+
+
+def json_ld_objects(html: str, max_scripts: int = 20) -> list[dict]:
+    """Every JSON object of the page's JSON-LD scripts (lists and @graph flattened), in page order."""
+    objects: list[dict] = []
+    for match in list(_LD_SCRIPT_RE.finditer(html))[:max_scripts]:
+        try:
+            data = json.loads(_LD_WRAPPER_RE.sub("", match.group(1)).strip(), strict=False)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(objects) < 500:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack[:0] = item
+            elif isinstance(item, dict):
+                objects.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, (list, dict)):
+                    stack[:0] = graph if isinstance(graph, list) else [graph]
+    return objects
+
+
+def _ld_types(item: dict) -> list[str]:
+    types = item.get("@type")
+    return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+
+
+def json_ld_article(objects: list[dict]) -> dict | None:
+    """The object that describes the article itself (NewsArticle, BlogPosting, ReportageNewsArticle ...)."""
+    for item in objects:
+        if any(_LD_ARTICLE_TYPE_RE.search(t) for t in _ld_types(item)):
+            return item
+    return None
+
+
+def json_ld_authors(article: dict | None, objects: list[dict], organisations: list[str] | None = None) -> list[str]:
+    """Names of the article's `author` entries (people or organisations; @id references resolved).
+
+    Entries typed as an organisation are also appended to `organisations` when given.
+    """
+    if not article:
+        return []
+    by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str) and item.get("name")}
+    entries, flat = [article.get("author")], []
+    while entries:
+        entry = entries.pop(0)
+        if isinstance(entry, list):
+            entries[:0] = entry
+        else:
+            flat.append(entry)
+    names: list[str] = []
+    for entry in flat:
+        if isinstance(entry, dict) and not entry.get("name") and isinstance(entry.get("@id"), str):
+            entry = by_id.get(entry["@id"], entry)
+        if organisations is not None and isinstance(entry, dict) and any("Organization" in t for t in _ld_types(entry)):
+            organisations.append(str(entry.get("name")))
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if isinstance(name, list):
+            name = ", ".join(n for n in name if isinstance(n, str))
+        if isinstance(name, str) and name.strip():
+            names.append(" ".join(html_unescape(name).split()))
+    return names
+
+
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d\d)([/-]?)(\d\d)\2(\d\d)(?:/|$|[-_.])")
+
+
+def url_date(url: str | None) -> datetime | None:
+    """A day written in the URL's path ("/2020/02/17/", "/20200413/", "/2020-02-17-...")."""
+    match = _URL_DATE_RE.search(re.sub(r"^\w+://[^/]*", "", url or "").split("?")[0])
+    if not match:
+        return None
+    try:
+        return datetime(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+    except ValueError:
+        return None
+
+
+def json_ld_published(article: dict | None, url: str | None = None) -> datetime | None:
+    """The article's datePublished as the publisher's local wall time (its offset dropped, not converted).
+
+    A time in UTC ("Z", "+00:00") does not tell the publisher's day near midnight: when the
+    URL's path carries the day before (the time early in the UTC day, as in the Americas'
+    evening) or the day after (late in the UTC day, as in Asia's morning), the URL's day is
+    the local one and is kept.
+    """
+    if not article:
+        return None
+    value = article.get("datePublished") or article.get("dateCreated")
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    local = parsed.replace(tzinfo=None)
+    if parsed.utcoffset() == timedelta(0) and (in_url := url_date(url)):
+        day = (in_url.date() - local.date()).days
+        if (day == -1 and local.hour < 8) or (day == 1 and local.hour >= 14):
+            return parse_published(in_url.isoformat())
+    return parse_published(local.isoformat())
 
 
 def _tidy(text: str) -> str:
@@ -200,7 +310,6 @@ def normalise_authors(authors: list[str], site_name: str | None, url: str | None
     are joined; slug copies ("Sophie-Foster") and case variants are merged; a lone capital
     between names is an initial ("Miguel A. Herguedas").
     """
-    site = _site_words(site_name, url)
     host = _host(url)
     if len(authors) >= 2 and len(authors) % 2 == 0 and all(re.fullmatch(r"[A-Z][\w'-]+", a) for a in authors):
         authors = [f"{authors[i + 1]} {authors[i]}" for i in range(0, len(authors), 2)]
@@ -221,8 +330,28 @@ def normalise_authors(authors: list[str], site_name: str | None, url: str | None
         if key not in unique or sum(w[:1].isupper() for w in name.split()) > sum(w[:1].isupper() for w in unique[key].split()):
             unique[key] = name
     names = list(unique.values())
-    people = [n for n in names if not (_COMPANY_RE.search(n) or _names_site(n, site))]
+    people = _people(names, site_name, url)
     return people if people else names
+
+
+def _people(names: list[str], site_name: str | None, url: str | None) -> list[str]:
+    """The names that are neither a company nor the site itself."""
+    site = _site_words(site_name, url)
+    return [n for n in names if not (_COMPANY_RE.search(n) or _names_site(n, site))]
+
+
+def _split_authors(names: list[str]) -> list[str]:
+    """JSON-LD author strings split into names as trafilatura splits bylines, keeping the page's case."""
+    found: list[str] = []
+    for source in names:
+        split = _split_author_string(None, source)
+        for name in (split or "").split("; "):
+            start = source.lower().find(name.lower())
+            if start >= 0 and len(source.lower()) == len(source):
+                name = source[start : start + len(name)]
+            if name.strip():
+                found.append(name.strip())
+    return found
 
 
 def _names_site(name: str, site: set[str]) -> bool:
@@ -280,17 +409,26 @@ def clean_html_article(
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")
     declared = _LANG_RE.search(html[:4096])
-    authors = normalise_authors(
-        [name.strip() for name in (document.author or "").split(";") if name.strip()], site_name, document.url or url
+    ld_objects = json_ld_objects(html)
+    ld_article = json_ld_article(ld_objects)
+    organisations: list[str] = []
+    ld_names = json_ld_authors(ld_article, ld_objects, organisations)
+    found = [name.strip() for name in (document.author or "").split(";") if name.strip()]
+    # the article's declared authors first, unless they are only organisations (the
+    # publisher as "author") while the page's byline names people
+    if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
+        ld_names = []
+    authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
+    # the article's own datePublished first; else htmldate on the page itself, which finds
+    # the date more often than through trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
+    published_at = json_ld_published(ld_article, document.url or url) or parse_published(
+        find_date(html, url=document.url or url, original_date=True, extensive_search=True) or document.date
     )
-    # htmldate on the page itself finds the publication date more often than through
-    # trafilatura's pre-parsed tree (measured: benchmarks/RESULTS.md)
-    published = find_date(html, url=document.url or url, original_date=True, extensive_search=True) or document.date
     return CleanedPage(
         title=title,
         text=text,
         authors=authors,
-        published_at=parse_published(published),
+        published_at=published_at,
         language=detect_language(text, declared.group(1) if declared else None, language_min_chars),
         site_name=site_name,
         description=document.description or None,

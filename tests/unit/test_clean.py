@@ -139,3 +139,59 @@ def test_authors_are_normalised(authors, site, url, expected):
     from tasks.clean import normalise_authors
 
     assert normalise_authors(authors, site, url) == expected
+
+
+def _ld_page(ld: str, byline: str = "") -> bytes:
+    body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
+    return (
+        f'<html lang="en"><head><title>Harbour reopens</title><script type="application/ld+json">{ld}</script>'
+        f"{byline}</head><body><article><h1>Harbour reopens</h1>{body}</article></body></html>"
+    ).encode()
+
+
+def test_json_ld_date_is_the_publishers_local_day():
+    # 23:30 in Berlin is the next day in UTC: the publisher's own day is kept
+    ld = '{"@type": "NewsArticle", "headline": "Harbour reopens", "datePublished": "2024-04-25T23:30:04+02:00"}'
+    assert clean_page(_ld_page(ld), "html").published_at == datetime(2024, 4, 25, 23, 30, 4)
+
+
+@pytest.mark.parametrize(
+    "published,url,expected",
+    [
+        # early in the UTC day and the URL says the day before: an American evening
+        ("2020-02-18T02:18:11Z", "https://x.example/2020/02/17/harbour", datetime(2020, 2, 17)),
+        # mid-day UTC: the stale day in the URL does not win
+        ("2020-07-09T10:04:04Z", "https://x.example/2020/07/08/harbour", datetime(2020, 7, 9, 10, 4, 4)),
+        ("2020-07-09T10:04:04Z", "https://x.example/harbour", datetime(2020, 7, 9, 10, 4, 4)),
+    ],
+)
+def test_json_ld_utc_date_near_midnight_defers_to_the_url(published, url, expected):
+    from tasks.clean import json_ld_published
+
+    assert json_ld_published({"@type": "NewsArticle", "datePublished": published}, url) == expected
+
+
+def test_json_ld_authors_keep_their_case_and_split():
+    ld = '{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Felix Schröder und Jörg Soldwisch, dpa"}]}'
+    assert clean_page(_ld_page(ld), "html").authors == ["Felix Schröder", "Jörg Soldwisch", "dpa"]
+
+
+def test_json_ld_author_resolved_through_graph_id():
+    ld = (
+        '{"@graph": [{"@type": "Person", "@id": "#p1", "name": "Maria Okafor"},'
+        ' {"@type": "NewsArticle", "author": {"@id": "#p1"}}]}'
+    )
+    assert clean_page(_ld_page(ld), "html").authors == ["Maria Okafor"]
+
+
+def test_organisation_as_json_ld_author_yields_to_a_person_byline():
+    ld = '{"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Daily Example"}}'
+    page = clean_page(_ld_page(ld, '<meta name="author" content="Maria Okafor">'), "html")
+    assert page.authors == ["Maria Okafor"]
+    # without a byline the organisation is the author
+    assert clean_page(_ld_page(ld), "html").authors == ["Daily Example"]
+
+
+def test_broken_json_ld_is_ignored():
+    page = clean_page(_ld_page('{"@type": "NewsArticle", "author": '), "html")
+    assert "harbour reopened" in page.text
