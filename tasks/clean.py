@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections import Counter
 from html import unescape as html_unescape
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -191,6 +192,30 @@ def json_ld_published(article: dict | None, url: str | None = None) -> datetime 
         if (day == -1 and local.hour < 8) or (day == 1 and local.hour >= 14):
             return parse_published(in_url.isoformat())
     return parse_published(local.isoformat())
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def _keep_declared_body(text: str, article: dict | None) -> str:
+    """The main text without the lines the article's own JSON-LD articleBody does not have.
+
+    Teasers, captions and link lists that trafilatura keeps are not in the publisher's
+    articleBody; a line whose words are mostly missing from it goes. Only applied when the
+    articleBody is substantial and the filter keeps most of the text (a truncated
+    articleBody, a summary, must not cut the article).
+    """
+    declared = article.get("articleBody") if article else None
+    if not isinstance(declared, str) or len(declared) < 200:
+        return text
+    vocabulary = Counter(w.lower() for w in _WORD_RE.findall(html_unescape(declared)))
+    kept = []
+    for line in text.split("\n"):
+        words = Counter(w.lower() for w in _WORD_RE.findall(line))
+        if not words or sum((words & vocabulary).values()) >= 0.5 * sum(words.values()):
+            kept.append(line)
+    filtered = "\n".join(kept)
+    return filtered if len(filtered) > 0.5 * len(text) else text
 
 
 def _tidy(text: str) -> str:
@@ -406,11 +431,12 @@ def clean_html_article(
     site_name = document.sitename or document.hostname or None
     title = normalise_title(title, html, site_name, document.url or url)
     text = _drop_leading_title(text, title)
+    ld_objects = json_ld_objects(html)
+    ld_article = json_ld_article(ld_objects)
+    text = _keep_declared_body(text, ld_article)
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")
     declared = _LANG_RE.search(html[:4096])
-    ld_objects = json_ld_objects(html)
-    ld_article = json_ld_article(ld_objects)
     organisations: list[str] = []
     ld_names = json_ld_authors(ld_article, ld_objects, organisations)
     found = [name.strip() for name in (document.author or "").split(";") if name.strip()]

@@ -195,3 +195,16 @@ def test_organisation_as_json_ld_author_yields_to_a_person_byline():
 def test_broken_json_ld_is_ignored():
     page = clean_page(_ld_page('{"@type": "NewsArticle", "author": '), "html")
     assert "harbour reopened" in page.text
+
+
+def test_lines_missing_from_the_json_ld_article_body_are_dropped():
+    from tasks.clean import _keep_declared_body
+
+    paragraphs = [f"Paragraph {i} tells how the harbour of Kestrel Bay reopened after the long storm." for i in range(4)]
+    text = "\n".join(paragraphs[:2] + ["Read more: Ten best beaches to visit this summer holiday season"] + paragraphs[2:])
+    article = {"@type": "NewsArticle", "articleBody": " ".join(paragraphs)}
+    assert _keep_declared_body(text, article) == "\n".join(paragraphs)
+    # a short or summary articleBody does not cut the article
+    assert _keep_declared_body(text, {"articleBody": paragraphs[0]}) == text
+    assert _keep_declared_body(text, {"articleBody": "A different teaser text about other news. " * 8}) == text
+    assert _keep_declared_body(text, None) == text
