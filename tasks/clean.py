@@ -242,7 +242,7 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
-_TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[：｜|]\s*")
+_TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»*]\s+|\s*[：｜|ㅣ]\s*")
 _DATE_ONLY_RE = re.compile(r"^[\d./\s-]+$")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _META_TITLE_RE = re.compile(
@@ -279,7 +279,9 @@ def _is_site_segment(segment: str, site: set[str]) -> bool:
     return len(words) <= 6 and any(len(word) >= 5 and word in site for word in words)
 
 
-def normalise_title(title: str | None, html: str, site_name: str | None, url: str | None) -> str | None:
+def normalise_title(
+    title: str | None, html: str, site_name: str | None, url: str | None, headline: str | None = None
+) -> str | None:
     """The headline without the site name around it.
 
     A page's <title> often reads "Headline - Site" or "Headline | Site | date": when the
@@ -291,6 +293,7 @@ def normalise_title(title: str | None, html: str, site_name: str | None, url: st
     folded = _fold(title)
     candidates = [_TAG_RE.sub("", h) for h in _H1_RE.findall(html[:500_000])[:3]]
     candidates += [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
+    candidates += [headline] if headline else []
     for candidate in candidates:
         text = " ".join(html_unescape(candidate).split())
         inner = _fold(text)
@@ -429,10 +432,11 @@ def clean_html_article(
     title = (document.title or "").strip() or None
     text = _drop_leading_title(_tidy(document.text), title)
     site_name = document.sitename or document.hostname or None
-    title = normalise_title(title, html, site_name, document.url or url)
-    text = _drop_leading_title(text, title)
     ld_objects = json_ld_objects(html)
     ld_article = json_ld_article(ld_objects)
+    headline = ld_article.get("headline") if ld_article else None
+    title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
+    text = _drop_leading_title(text, title)
     text = _keep_declared_body(text, ld_article)
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")

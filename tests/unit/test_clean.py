@@ -114,12 +114,21 @@ def test_detect_language():
         # a kicker before the headline is part of the title, not a site name
         ("Kenia: Nairobi von unten", "<h1>Nairobi von unten</h1>", "Die Zeit", "https://www.zeit.de/x", "Kenia: Nairobi von unten"),
         ("Port of Kestrel Bay to close", "", "The Coastal Ledger", None, "Port of Kestrel Bay to close"),
+        ("Harbour reopens after the storm * Coastal Ledger * by Maria Okafor", "<h1>Harbour reopens after the storm</h1>", None, None, "Harbour reopens after the storm"),
     ],
 )
 def test_titles_lose_the_site_name(title, html, site, url, expected):
     from tasks.clean import normalise_title
 
     assert normalise_title(title, html, site, url) == expected
+
+
+def test_json_ld_headline_marks_where_the_title_ends():
+    from tasks.clean import normalise_title
+
+    title = "Harbour reopens: night shifts return - Kestrel News"
+    assert normalise_title(title, "", None, None, headline="Harbour reopens: night shifts return") == "Harbour reopens: night shifts return"
+    assert normalise_title(title, "", None, None) == title
 
 
 @pytest.mark.parametrize(
