@@ -218,6 +218,26 @@ def _keep_declared_body(text: str, article: dict | None) -> str:
     return filtered if len(filtered) > 0.5 * len(text) else text
 
 
+# A line that only credits a picture: "Foto: dpa", "STR/AFP via Getty Images".
+_CREDIT_LINE_RE = re.compile(
+    r"^(?:(?:Photos?|Fotos?|Bild(?:er)?|Image|Picture|Credit|Quelle)\s*:\s*.{0,60}"
+    r"|.{0,60}(?:Getty Images?|/AFP|/dpa|/Reuters|/AP|Shutterstock|iStock|imago images|picture alliance).{0,20})$",
+    re.IGNORECASE,
+)
+
+
+def _drop_boilerplate_lines(text: str) -> str:
+    """The main text without picture credits and lines repeated three times or more.
+
+    A sentence that recurs verbatim three times in one article ("External content not
+    available", a consent notice under every embed) is page furniture, not prose.
+    """
+    lines = text.split("\n")
+    counts = Counter(line for line in lines if len(line) >= 15)
+    kept = [line for line in lines if counts[line] < 3 and not _CREDIT_LINE_RE.match(line.strip())]
+    return "\n".join(kept) if any(line.strip() for line in kept) else text
+
+
 def _tidy(text: str) -> str:
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
@@ -437,7 +457,7 @@ def clean_html_article(
     headline = ld_article.get("headline") if ld_article else None
     title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
     text = _drop_leading_title(text, title)
-    text = _keep_declared_body(text, ld_article)
+    text = _drop_boilerplate_lines(_keep_declared_body(text, ld_article))
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")
     declared = _LANG_RE.search(html[:4096])

@@ -217,3 +217,15 @@ def test_lines_missing_from_the_json_ld_article_body_are_dropped():
     assert _keep_declared_body(text, {"articleBody": paragraphs[0]}) == text
     assert _keep_declared_body(text, {"articleBody": "A different teaser text about other news. " * 8}) == text
     assert _keep_declared_body(text, None) == text
+
+
+def test_picture_credits_and_thrice_repeated_lines_are_dropped():
+    from tasks.clean import _drop_boilerplate_lines
+
+    notice = "External content is not available with your privacy settings."
+    prose = [f"Paragraph {i} tells how the harbour reopened." for i in range(3)]
+    text = "\n".join([prose[0], "STR/AFP via Getty Images", notice, prose[1], "Foto: dpa", notice, prose[2], notice])
+    assert _drop_boilerplate_lines(text) == "\n".join(prose)
+    # a line said twice (a repeated quote) stays
+    twice = "\n".join([prose[0], notice, prose[1], notice])
+    assert _drop_boilerplate_lines(twice) == twice
