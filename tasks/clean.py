@@ -238,6 +238,37 @@ def _drop_boilerplate_lines(text: str) -> str:
     return "\n".join(kept) if any(line.strip() for line in kept) else text
 
 
+_HIDDEN_BLOCK_RE = re.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _shown_on_page(snippet: str, html: str) -> bool:
+    """Whether a text (its first 60 characters) is printed in the page body, not only in meta tags or scripts."""
+    needle = _fold(snippet)[:60]
+    if not needle:
+        return False
+    visible = _fold(_TAG_RE.sub(" ", _HIDDEN_BLOCK_RE.sub(" ", html)))
+    return needle in visible
+
+
+def _with_lead(text: str, description: str | None, html: str) -> str:
+    """The main text with the article's lead (standfirst) in front when trafilatura left it out.
+
+    Many pages print their summary paragraph above the article body, outside the element
+    trafilatura picks; the page's description is that paragraph when it is printed in the
+    page itself. It is added unless the text already has it (its opening, or nearly all its words).
+    """
+    lead = " ".join((description or "").split())
+    if len(lead) < 40 or lead.endswith(("...", "…")):
+        return text
+    words = Counter(w.lower() for w in _WORD_RE.findall(lead))
+    have = Counter(w.lower() for w in _WORD_RE.findall(text))
+    if _fold(lead)[:60] in _fold(text) or sum((words & have).values()) >= 0.9 * sum(words.values()):
+        return text
+    if not _shown_on_page(lead, html):
+        return text
+    return f"{lead}\n{text}"
+
+
 def _tidy(text: str) -> str:
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
@@ -458,6 +489,7 @@ def clean_html_article(
     title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
     text = _drop_leading_title(text, title)
     text = _drop_boilerplate_lines(_keep_declared_body(text, ld_article))
+    text = _with_lead(text, document.description, html)
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")
     declared = _LANG_RE.search(html[:4096])

@@ -229,3 +229,25 @@ def test_picture_credits_and_thrice_repeated_lines_are_dropped():
     # a line said twice (a repeated quote) stays
     twice = "\n".join([prose[0], notice, prose[1], notice])
     assert _drop_boilerplate_lines(twice) == twice
+
+
+def _lead_page(lead_in_body: bool) -> bytes:
+    lead = "The harbour of Kestrel Bay reopens after a storm that closed it for two weeks."
+    shown = f'<p class="standfirst">{lead}</p>' if lead_in_body else ""
+    body = "".join(f"<p>Paragraph {i}: the council voted seven to two on the budget of the port.</p>" for i in range(4))
+    return (
+        f'<html lang="en"><head><title>Harbour reopens</title><meta name="description" content="{lead}"></head>'
+        f"<body><header><h1>Harbour reopens</h1>{shown}</header><main><article>{body}</article></main>"
+        "<footer><p>All rights reserved</p></footer></body></html>"
+    ).encode()
+
+
+def test_lead_printed_above_the_article_is_kept():
+    page = clean_page(_lead_page(True), "html")
+    assert page.text.startswith("The harbour of Kestrel Bay reopens after a storm")
+    assert page.text.count("Kestrel Bay reopens") == 1
+
+
+def test_description_only_in_meta_tags_is_not_added_to_the_text():
+    page = clean_page(_lead_page(False), "html")
+    assert "Kestrel Bay reopens" not in page.text
