@@ -269,6 +269,22 @@ def _with_lead(text: str, description: str | None, html: str) -> str:
     return f"{lead}\n{text}"
 
 
+_SENTENCE_END_RE = re.compile(r"[.!?\"“”»«…)。！？」』）]$")
+
+
+def _drop_trailing_furniture(text: str, max_chars: int = 60) -> str:
+    """The main text without short closing lines that end no sentence.
+
+    What trafilatura keeps after the last paragraph is mostly page furniture: "Related
+    articles", "Comment", a source or broadcast line, a teaser link. Lines shorter than
+    `max_chars` without sentence-final punctuation are cut from the end (never below 3 lines).
+    """
+    lines = text.split("\n")
+    while len(lines) > 3 and len(lines[-1].strip()) < max_chars and not _SENTENCE_END_RE.search(lines[-1].strip()):
+        lines.pop()
+    return "\n".join(lines)
+
+
 def _tidy(text: str) -> str:
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
@@ -488,7 +504,7 @@ def clean_html_article(
     headline = ld_article.get("headline") if ld_article else None
     title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
     text = _drop_leading_title(text, title)
-    text = _drop_boilerplate_lines(_keep_declared_body(text, ld_article))
+    text = _drop_trailing_furniture(_drop_boilerplate_lines(_keep_declared_body(text, ld_article)))
     text = _with_lead(text, document.description, html)
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")

@@ -251,3 +251,13 @@ def test_lead_printed_above_the_article_is_kept():
 def test_description_only_in_meta_tags_is_not_added_to_the_text():
     page = clean_page(_lead_page(False), "html")
     assert "Kestrel Bay reopens" not in page.text
+
+
+def test_short_closing_lines_without_a_sentence_end_are_cut():
+    from tasks.clean import _drop_trailing_furniture
+
+    prose = ["The harbour reopened on Monday.", "The council voted seven to two.", "Night shifts return in May."]
+    assert _drop_trailing_furniture("\n".join(prose + ["Related articles", "Comment"])) == "\n".join(prose)
+    # a closing quote or sentence stays, and so do short texts
+    assert _drop_trailing_furniture("\n".join(prose + ["“We will be back.”"])) == "\n".join(prose + ["“We will be back.”"])
+    assert _drop_trailing_furniture("One line\nTwo line\nThree") == "One line\nTwo line\nThree"
