@@ -87,7 +87,9 @@ def parse_published(value: str | None, now: datetime | None = None) -> datetime 
 
 
 # ---- JSON-LD (schema.org) metadata: the publisher's own structured description of the article
-_LD_SCRIPT_RE = re.compile(r"<script\b[^>]*?application/ld\+json[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+# Opening tags only ([^<>] keeps every match within one tag): the element's end is found with
+# str.find, so that unclosed elements in hostile pages cost one scan, not one per opening tag.
+_LD_SCRIPT_RE = re.compile(r"<script\b[^<>]*?application/ld\+json[^<>]*>", re.IGNORECASE)
 _LD_ARTICLE_TYPE_RE = re.compile(r"Article|BlogPosting|Report", re.IGNORECASE)
 _LD_WRAPPER_RE = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 
@@ -95,9 +97,14 @@ _LD_WRAPPER_RE = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 def json_ld_objects(html: str, max_scripts: int = 20) -> list[dict]:
     """Every JSON object of the page's JSON-LD scripts (lists and @graph flattened), in page order."""
     objects: list[dict] = []
-    for match in list(_LD_SCRIPT_RE.finditer(html))[:max_scripts]:
+    lowered = html.lower()
+    for match in _LD_SCRIPT_RE.finditer(html):
+        end = lowered.find("</script", match.end())
+        if end < 0 or max_scripts <= 0:
+            break
+        max_scripts -= 1
         try:
-            data = json.loads(_LD_WRAPPER_RE.sub("", match.group(1)).strip(), strict=False)
+            data = json.loads(_LD_WRAPPER_RE.sub("", html[match.end() : end]).strip(), strict=False)
         except (ValueError, RecursionError):
             continue
         stack = [data]
@@ -238,16 +245,30 @@ def _drop_boilerplate_lines(text: str) -> str:
     return "\n".join(kept) if any(line.strip() for line in kept) else text
 
 
-_HIDDEN_BLOCK_RE = re.compile(r"<(script|style|noscript|template|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HIDDEN_OPEN_RE = re.compile(r"<(script|style|noscript|template|head)\b", re.IGNORECASE)
+_ANY_TAG_RE = re.compile(r"<[^<>]*>")
+
+
+def _visible_text(html: str) -> str:
+    """The page's text outside <head>, scripts, styles and templates (tags removed)."""
+    lowered, parts, start = html.lower(), [], 0
+    for match in _HIDDEN_OPEN_RE.finditer(html):
+        if match.start() < start:
+            continue
+        parts.append(html[start : match.start()])
+        end = lowered.find(f"</{match.group(1).lower()}", match.end())
+        if end < 0:
+            start = len(html)
+            break
+        start = end
+    parts.append(html[start:])
+    return _ANY_TAG_RE.sub(" ", " ".join(parts))
 
 
 def _shown_on_page(snippet: str, html: str) -> bool:
     """Whether a text (its first 60 characters) is printed in the page body, not only in meta tags or scripts."""
     needle = _fold(snippet)[:60]
-    if not needle:
-        return False
-    visible = _fold(_TAG_RE.sub(" ", _HIDDEN_BLOCK_RE.sub(" ", html)))
-    return needle in visible
+    return bool(needle) and needle in _fold(_visible_text(html[:2_000_000]))
 
 
 def _with_lead(text: str, description: str | None, html: str) -> str:

@@ -261,3 +261,18 @@ def test_short_closing_lines_without_a_sentence_end_are_cut():
     # a closing quote or sentence stays, and so do short texts
     assert _drop_trailing_furniture("\n".join(prose + ["“We will be back.”"])) == "\n".join(prose + ["“We will be back.”"])
     assert _drop_trailing_furniture("One line\nTwo line\nThree") == "One line\nTwo line\nThree"
+
+
+def test_page_scans_stay_linear_on_unclosed_tags():
+    import time
+
+    from tasks.clean import _shown_on_page, json_ld_objects
+
+    hostile = '<script type="application/ld+json">' * 20_000 + "<a" * 50_000 + "<script>" * 20_000
+    started = time.perf_counter()
+    assert json_ld_objects(hostile) == []
+    assert not _shown_on_page("The harbour of Kestrel Bay reopens after a storm", hostile)
+    assert time.perf_counter() - started < 5
+    shown = "<html><head><title>x</title></head><body><script>var a = '<p>hidden text here</p>';</script><p>Shown text here</p></body></html>"
+    assert _shown_on_page("Shown text here", shown)
+    assert not _shown_on_page("hidden text here", shown)
