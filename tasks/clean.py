@@ -6,14 +6,17 @@ the Prefect task that calls it over a batch lives in `flows/`.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from collections import Counter
 from html import unescape as html_unescape
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from htmldate import find_date
 from trafilatura import bare_extraction
+from trafilatura.json_metadata import normalize_authors as _split_author_string
 from trafilatura.settings import DEFAULT_CONFIG
 
 from tasks.decode import decode_document
@@ -83,6 +86,226 @@ def parse_published(value: str | None, now: datetime | None = None) -> datetime 
     return parsed if EARLIEST_DATE <= parsed <= latest else None
 
 
+# ---- JSON-LD (schema.org) metadata: the publisher's own structured description of the article
+# Opening tags only ([^<>] keeps every match within one tag): the element's end is found with
+# str.find, so that unclosed elements in hostile pages cost one scan, not one per opening tag.
+_LD_SCRIPT_RE = re.compile(r"<script\b[^<>]*?application/ld\+json[^<>]*>", re.IGNORECASE)
+_LD_ARTICLE_TYPE_RE = re.compile(r"Article|BlogPosting|Report", re.IGNORECASE)
+_LD_WRAPPER_RE = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
+
+
+def json_ld_objects(html: str, max_scripts: int = 20) -> list[dict]:
+    """Every JSON object of the page's JSON-LD scripts (lists and @graph flattened), in page order."""
+    objects: list[dict] = []
+    lowered = html.lower()
+    for match in _LD_SCRIPT_RE.finditer(html):
+        end = lowered.find("</script", match.end())
+        if end < 0 or max_scripts <= 0:
+            break
+        max_scripts -= 1
+        try:
+            data = json.loads(_LD_WRAPPER_RE.sub("", html[match.end() : end]).strip(), strict=False)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(objects) < 500:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack[:0] = item
+            elif isinstance(item, dict):
+                objects.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, (list, dict)):
+                    stack[:0] = graph if isinstance(graph, list) else [graph]
+    return objects
+
+
+def _ld_types(item: dict) -> list[str]:
+    types = item.get("@type")
+    return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+
+
+def json_ld_article(objects: list[dict]) -> dict | None:
+    """The object that describes the article itself (NewsArticle, BlogPosting, ReportageNewsArticle ...)."""
+    for item in objects:
+        if any(_LD_ARTICLE_TYPE_RE.search(t) for t in _ld_types(item)):
+            return item
+    return None
+
+
+def json_ld_authors(article: dict | None, objects: list[dict], organisations: list[str] | None = None) -> list[str]:
+    """Names of the article's `author` entries (people or organisations; @id references resolved).
+
+    Entries typed as an organisation are also appended to `organisations` when given.
+    """
+    if not article:
+        return []
+    by_id = {item["@id"]: item for item in objects if isinstance(item.get("@id"), str) and item.get("name")}
+    entries, flat = [article.get("author")], []
+    while entries:
+        entry = entries.pop(0)
+        if isinstance(entry, list):
+            entries[:0] = entry
+        else:
+            flat.append(entry)
+    names: list[str] = []
+    for entry in flat:
+        if isinstance(entry, dict) and not entry.get("name") and isinstance(entry.get("@id"), str):
+            entry = by_id.get(entry["@id"], entry)
+        if organisations is not None and isinstance(entry, dict) and any("Organization" in t for t in _ld_types(entry)):
+            organisations.append(str(entry.get("name")))
+        name = entry.get("name") if isinstance(entry, dict) else entry
+        if isinstance(name, list):
+            name = ", ".join(n for n in name if isinstance(n, str))
+        if isinstance(name, str) and name.strip():
+            names.append(" ".join(html_unescape(name).split()))
+    return names
+
+
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d\d)([/-]?)(\d\d)\2(\d\d)(?:/|$|[-_.])")
+
+
+def url_date(url: str | None) -> datetime | None:
+    """A day written in the URL's path ("/2020/02/17/", "/20200413/", "/2020-02-17-...")."""
+    match = _URL_DATE_RE.search(re.sub(r"^\w+://[^/]*", "", url or "").split("?")[0])
+    if not match:
+        return None
+    try:
+        return datetime(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+    except ValueError:
+        return None
+
+
+def json_ld_published(article: dict | None, url: str | None = None) -> datetime | None:
+    """The article's datePublished as the publisher's local wall time (its offset dropped, not converted).
+
+    A time in UTC ("Z", "+00:00") does not tell the publisher's day near midnight: when the
+    URL's path carries the day before (the time early in the UTC day, as in the Americas'
+    evening) or the day after (late in the UTC day, as in Asia's morning), the URL's day is
+    the local one and is kept.
+    """
+    if not article:
+        return None
+    value = article.get("datePublished") or article.get("dateCreated")
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    local = parsed.replace(tzinfo=None)
+    if parsed.utcoffset() == timedelta(0) and (in_url := url_date(url)):
+        day = (in_url.date() - local.date()).days
+        if (day == -1 and local.hour < 8) or (day == 1 and local.hour >= 14):
+            return parse_published(in_url.isoformat())
+    return parse_published(local.isoformat())
+
+
+_WORD_RE = re.compile(r"\w+")
+
+
+def _keep_declared_body(text: str, article: dict | None) -> str:
+    """The main text without the lines the article's own JSON-LD articleBody does not have.
+
+    Teasers, captions and link lists that trafilatura keeps are not in the publisher's
+    articleBody; a line whose words are mostly missing from it goes. Only applied when the
+    articleBody is substantial and the filter keeps most of the text (a truncated
+    articleBody, a summary, must not cut the article).
+    """
+    declared = article.get("articleBody") if article else None
+    if not isinstance(declared, str) or len(declared) < 200:
+        return text
+    vocabulary = Counter(w.lower() for w in _WORD_RE.findall(html_unescape(declared)))
+    kept = []
+    for line in text.split("\n"):
+        words = Counter(w.lower() for w in _WORD_RE.findall(line))
+        if not words or sum((words & vocabulary).values()) >= 0.5 * sum(words.values()):
+            kept.append(line)
+    filtered = "\n".join(kept)
+    return filtered if len(filtered) > 0.5 * len(text) else text
+
+
+# A line that only credits a picture: "Foto: dpa", "STR/AFP via Getty Images".
+_CREDIT_LINE_RE = re.compile(
+    r"^(?:(?:Photos?|Fotos?|Bild(?:er)?|Image|Picture|Credit|Quelle)\s*:\s*.{0,60}"
+    r"|.{0,60}(?:Getty Images?|/AFP|/dpa|/Reuters|/AP|Shutterstock|iStock|imago images|picture alliance).{0,20})$",
+    re.IGNORECASE,
+)
+
+
+def _drop_boilerplate_lines(text: str) -> str:
+    """The main text without picture credits and lines repeated three times or more.
+
+    A sentence that recurs verbatim three times in one article ("External content not
+    available", a consent notice under every embed) is page furniture, not prose.
+    """
+    lines = text.split("\n")
+    counts = Counter(line for line in lines if len(line) >= 15)
+    kept = [line for line in lines if counts[line] < 3 and not _CREDIT_LINE_RE.match(line.strip())]
+    return "\n".join(kept) if any(line.strip() for line in kept) else text
+
+
+_HIDDEN_OPEN_RE = re.compile(r"<(script|style|noscript|template|head)\b", re.IGNORECASE)
+_ANY_TAG_RE = re.compile(r"<[^<>]*>")
+
+
+def _visible_text(html: str) -> str:
+    """The page's text outside <head>, scripts, styles and templates (tags removed)."""
+    lowered, parts, start = html.lower(), [], 0
+    for match in _HIDDEN_OPEN_RE.finditer(html):
+        if match.start() < start:
+            continue
+        parts.append(html[start : match.start()])
+        end = lowered.find(f"</{match.group(1).lower()}", match.end())
+        if end < 0:
+            start = len(html)
+            break
+        start = end
+    parts.append(html[start:])
+    return _ANY_TAG_RE.sub(" ", " ".join(parts))
+
+
+def _shown_on_page(snippet: str, html: str) -> bool:
+    """Whether a text (its first 60 characters) is printed in the page body, not only in meta tags or scripts."""
+    needle = _fold(snippet)[:60]
+    return bool(needle) and needle in _fold(_visible_text(html[:2_000_000]))
+
+
+def _with_lead(text: str, description: str | None, html: str) -> str:
+    """The main text with the article's lead (standfirst) in front when trafilatura left it out.
+
+    Many pages print their summary paragraph above the article body, outside the element
+    trafilatura picks; the page's description is that paragraph when it is printed in the
+    page itself. It is added unless the text already has it (its opening, or nearly all its words).
+    """
+    lead = " ".join((description or "").split())
+    if len(lead) < 40 or lead.endswith(("...", "…")):
+        return text
+    words = Counter(w.lower() for w in _WORD_RE.findall(lead))
+    have = Counter(w.lower() for w in _WORD_RE.findall(text))
+    if _fold(lead)[:60] in _fold(text) or sum((words & have).values()) >= 0.9 * sum(words.values()):
+        return text
+    if not _shown_on_page(lead, html):
+        return text
+    return f"{lead}\n{text}"
+
+
+_SENTENCE_END_RE = re.compile(r"[.!?\"“”»«…)。！？」』）]$")
+
+
+def _drop_trailing_furniture(text: str, max_chars: int = 60) -> str:
+    """The main text without short closing lines that end no sentence.
+
+    What trafilatura keeps after the last paragraph is mostly page furniture: "Related
+    articles", "Comment", a source or broadcast line, a teaser link. Lines shorter than
+    `max_chars` without sentence-final punctuation are cut from the end (never below 3 lines).
+    """
+    lines = text.split("\n")
+    while len(lines) > 3 and len(lines[-1].strip()) < max_chars and not _SENTENCE_END_RE.search(lines[-1].strip()):
+        lines.pop()
+    return "\n".join(lines)
+
+
 def _tidy(text: str) -> str:
     lines = (line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
@@ -107,7 +330,7 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
-_TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[：｜|]\s*")
+_TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»*]\s+|\s*[：｜|ㅣ]\s*")
 _DATE_ONLY_RE = re.compile(r"^[\d./\s-]+$")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _META_TITLE_RE = re.compile(
@@ -144,7 +367,9 @@ def _is_site_segment(segment: str, site: set[str]) -> bool:
     return len(words) <= 6 and any(len(word) >= 5 and word in site for word in words)
 
 
-def normalise_title(title: str | None, html: str, site_name: str | None, url: str | None) -> str | None:
+def normalise_title(
+    title: str | None, html: str, site_name: str | None, url: str | None, headline: str | None = None
+) -> str | None:
     """The headline without the site name around it.
 
     A page's <title> often reads "Headline - Site" or "Headline | Site | date": when the
@@ -156,6 +381,7 @@ def normalise_title(title: str | None, html: str, site_name: str | None, url: st
     folded = _fold(title)
     candidates = [_TAG_RE.sub("", h) for h in _H1_RE.findall(html[:500_000])[:3]]
     candidates += [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
+    candidates += [headline] if headline else []
     for candidate in candidates:
         text = " ".join(html_unescape(candidate).split())
         inner = _fold(text)
@@ -200,7 +426,6 @@ def normalise_authors(authors: list[str], site_name: str | None, url: str | None
     are joined; slug copies ("Sophie-Foster") and case variants are merged; a lone capital
     between names is an initial ("Miguel A. Herguedas").
     """
-    site = _site_words(site_name, url)
     host = _host(url)
     if len(authors) >= 2 and len(authors) % 2 == 0 and all(re.fullmatch(r"[A-Z][\w'-]+", a) for a in authors):
         authors = [f"{authors[i + 1]} {authors[i]}" for i in range(0, len(authors), 2)]
@@ -221,8 +446,28 @@ def normalise_authors(authors: list[str], site_name: str | None, url: str | None
         if key not in unique or sum(w[:1].isupper() for w in name.split()) > sum(w[:1].isupper() for w in unique[key].split()):
             unique[key] = name
     names = list(unique.values())
-    people = [n for n in names if not (_COMPANY_RE.search(n) or _names_site(n, site))]
+    people = _people(names, site_name, url)
     return people if people else names
+
+
+def _people(names: list[str], site_name: str | None, url: str | None) -> list[str]:
+    """The names that are neither a company nor the site itself."""
+    site = _site_words(site_name, url)
+    return [n for n in names if not (_COMPANY_RE.search(n) or _names_site(n, site))]
+
+
+def _split_authors(names: list[str]) -> list[str]:
+    """JSON-LD author strings split into names as trafilatura splits bylines, keeping the page's case."""
+    found: list[str] = []
+    for source in names:
+        split = _split_author_string(None, source)
+        for name in (split or "").split("; "):
+            start = source.lower().find(name.lower())
+            if start >= 0 and len(source.lower()) == len(source):
+                name = source[start : start + len(name)]
+            if name.strip():
+                found.append(name.strip())
+    return found
 
 
 def _names_site(name: str, site: set[str]) -> bool:
@@ -275,22 +520,34 @@ def clean_html_article(
     title = (document.title or "").strip() or None
     text = _drop_leading_title(_tidy(document.text), title)
     site_name = document.sitename or document.hostname or None
-    title = normalise_title(title, html, site_name, document.url or url)
+    ld_objects = json_ld_objects(html)
+    ld_article = json_ld_article(ld_objects)
+    headline = ld_article.get("headline") if ld_article else None
+    title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
     text = _drop_leading_title(text, title)
+    text = _drop_trailing_furniture(_drop_boilerplate_lines(_keep_declared_body(text, ld_article)))
+    text = _with_lead(text, document.description, html)
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")
     declared = _LANG_RE.search(html[:4096])
-    authors = normalise_authors(
-        [name.strip() for name in (document.author or "").split(";") if name.strip()], site_name, document.url or url
+    organisations: list[str] = []
+    ld_names = json_ld_authors(ld_article, ld_objects, organisations)
+    found = [name.strip() for name in (document.author or "").split(";") if name.strip()]
+    # the article's declared authors first, unless they are only organisations (the
+    # publisher as "author") while the page's byline names people
+    if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
+        ld_names = []
+    authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
+    # the article's own datePublished first; else htmldate on the page itself, which finds
+    # the date more often than through trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
+    published_at = json_ld_published(ld_article, document.url or url) or parse_published(
+        find_date(html, url=document.url or url, original_date=True, extensive_search=True) or document.date
     )
-    # htmldate on the page itself finds the publication date more often than through
-    # trafilatura's pre-parsed tree (measured: benchmarks/RESULTS.md)
-    published = find_date(html, url=document.url or url, original_date=True, extensive_search=True) or document.date
     return CleanedPage(
         title=title,
         text=text,
         authors=authors,
-        published_at=parse_published(published),
+        published_at=published_at,
         language=detect_language(text, declared.group(1) if declared else None, language_min_chars),
         site_name=site_name,
         description=document.description or None,

@@ -48,6 +48,7 @@ class CleanedPage:
     title: str | None
     text: str
     authors: list[str] = field(default_factory=list)
+    # the publisher's local wall time (JSON-LD offset dropped, not converted) or a day (htmldate)
     published_at: datetime | None = None
     language: str | None = None
     site_name: str | None = None

@@ -114,12 +114,21 @@ def test_detect_language():
         # a kicker before the headline is part of the title, not a site name
         ("Kenia: Nairobi von unten", "<h1>Nairobi von unten</h1>", "Die Zeit", "https://www.zeit.de/x", "Kenia: Nairobi von unten"),
         ("Port of Kestrel Bay to close", "", "The Coastal Ledger", None, "Port of Kestrel Bay to close"),
+        ("Harbour reopens after the storm * Coastal Ledger * by Maria Okafor", "<h1>Harbour reopens after the storm</h1>", None, None, "Harbour reopens after the storm"),
     ],
 )
 def test_titles_lose_the_site_name(title, html, site, url, expected):
     from tasks.clean import normalise_title
 
     assert normalise_title(title, html, site, url) == expected
+
+
+def test_json_ld_headline_marks_where_the_title_ends():
+    from tasks.clean import normalise_title
+
+    title = "Harbour reopens: night shifts return - Kestrel News"
+    assert normalise_title(title, "", None, None, headline="Harbour reopens: night shifts return") == "Harbour reopens: night shifts return"
+    assert normalise_title(title, "", None, None) == title
 
 
 @pytest.mark.parametrize(
@@ -139,3 +148,131 @@ def test_authors_are_normalised(authors, site, url, expected):
     from tasks.clean import normalise_authors
 
     assert normalise_authors(authors, site, url) == expected
+
+
+def _ld_page(ld: str, byline: str = "") -> bytes:
+    body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
+    return (
+        f'<html lang="en"><head><title>Harbour reopens</title><script type="application/ld+json">{ld}</script>'
+        f"{byline}</head><body><article><h1>Harbour reopens</h1>{body}</article></body></html>"
+    ).encode()
+
+
+def test_json_ld_date_is_the_publishers_local_day():
+    # 23:30 in Berlin is the next day in UTC: the publisher's own day is kept
+    ld = '{"@type": "NewsArticle", "headline": "Harbour reopens", "datePublished": "2024-04-25T23:30:04+02:00"}'
+    assert clean_page(_ld_page(ld), "html").published_at == datetime(2024, 4, 25, 23, 30, 4)
+
+
+@pytest.mark.parametrize(
+    "published,url,expected",
+    [
+        # early in the UTC day and the URL says the day before: an American evening
+        ("2020-02-18T02:18:11Z", "https://x.example/2020/02/17/harbour", datetime(2020, 2, 17)),
+        # mid-day UTC: the stale day in the URL does not win
+        ("2020-07-09T10:04:04Z", "https://x.example/2020/07/08/harbour", datetime(2020, 7, 9, 10, 4, 4)),
+        ("2020-07-09T10:04:04Z", "https://x.example/harbour", datetime(2020, 7, 9, 10, 4, 4)),
+    ],
+)
+def test_json_ld_utc_date_near_midnight_defers_to_the_url(published, url, expected):
+    from tasks.clean import json_ld_published
+
+    assert json_ld_published({"@type": "NewsArticle", "datePublished": published}, url) == expected
+
+
+def test_json_ld_authors_keep_their_case_and_split():
+    ld = '{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Felix Schröder und Jörg Soldwisch, dpa"}]}'
+    assert clean_page(_ld_page(ld), "html").authors == ["Felix Schröder", "Jörg Soldwisch", "dpa"]
+
+
+def test_json_ld_author_resolved_through_graph_id():
+    ld = (
+        '{"@graph": [{"@type": "Person", "@id": "#p1", "name": "Maria Okafor"},'
+        ' {"@type": "NewsArticle", "author": {"@id": "#p1"}}]}'
+    )
+    assert clean_page(_ld_page(ld), "html").authors == ["Maria Okafor"]
+
+
+def test_organisation_as_json_ld_author_yields_to_a_person_byline():
+    ld = '{"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Daily Example"}}'
+    page = clean_page(_ld_page(ld, '<meta name="author" content="Maria Okafor">'), "html")
+    assert page.authors == ["Maria Okafor"]
+    # without a byline the organisation is the author
+    assert clean_page(_ld_page(ld), "html").authors == ["Daily Example"]
+
+
+def test_broken_json_ld_is_ignored():
+    page = clean_page(_ld_page('{"@type": "NewsArticle", "author": '), "html")
+    assert "harbour reopened" in page.text
+
+
+def test_lines_missing_from_the_json_ld_article_body_are_dropped():
+    from tasks.clean import _keep_declared_body
+
+    paragraphs = [f"Paragraph {i} tells how the harbour of Kestrel Bay reopened after the long storm." for i in range(4)]
+    text = "\n".join(paragraphs[:2] + ["Read more: Ten best beaches to visit this summer holiday season"] + paragraphs[2:])
+    article = {"@type": "NewsArticle", "articleBody": " ".join(paragraphs)}
+    assert _keep_declared_body(text, article) == "\n".join(paragraphs)
+    # a short or summary articleBody does not cut the article
+    assert _keep_declared_body(text, {"articleBody": paragraphs[0]}) == text
+    assert _keep_declared_body(text, {"articleBody": "A different teaser text about other news. " * 8}) == text
+    assert _keep_declared_body(text, None) == text
+
+
+def test_picture_credits_and_thrice_repeated_lines_are_dropped():
+    from tasks.clean import _drop_boilerplate_lines
+
+    notice = "External content is not available with your privacy settings."
+    prose = [f"Paragraph {i} tells how the harbour reopened." for i in range(3)]
+    text = "\n".join([prose[0], "STR/AFP via Getty Images", notice, prose[1], "Foto: dpa", notice, prose[2], notice])
+    assert _drop_boilerplate_lines(text) == "\n".join(prose)
+    # a line said twice (a repeated quote) stays
+    twice = "\n".join([prose[0], notice, prose[1], notice])
+    assert _drop_boilerplate_lines(twice) == twice
+
+
+def _lead_page(lead_in_body: bool) -> bytes:
+    lead = "The harbour of Kestrel Bay reopens after a storm that closed it for two weeks."
+    shown = f'<p class="standfirst">{lead}</p>' if lead_in_body else ""
+    body = "".join(f"<p>Paragraph {i}: the council voted seven to two on the budget of the port.</p>" for i in range(4))
+    return (
+        f'<html lang="en"><head><title>Harbour reopens</title><meta name="description" content="{lead}"></head>'
+        f"<body><header><h1>Harbour reopens</h1>{shown}</header><main><article>{body}</article></main>"
+        "<footer><p>All rights reserved</p></footer></body></html>"
+    ).encode()
+
+
+def test_lead_printed_above_the_article_is_kept():
+    page = clean_page(_lead_page(True), "html")
+    assert page.text.startswith("The harbour of Kestrel Bay reopens after a storm")
+    assert page.text.count("Kestrel Bay reopens") == 1
+
+
+def test_description_only_in_meta_tags_is_not_added_to_the_text():
+    page = clean_page(_lead_page(False), "html")
+    assert "Kestrel Bay reopens" not in page.text
+
+
+def test_short_closing_lines_without_a_sentence_end_are_cut():
+    from tasks.clean import _drop_trailing_furniture
+
+    prose = ["The harbour reopened on Monday.", "The council voted seven to two.", "Night shifts return in May."]
+    assert _drop_trailing_furniture("\n".join(prose + ["Related articles", "Comment"])) == "\n".join(prose)
+    # a closing quote or sentence stays, and so do short texts
+    assert _drop_trailing_furniture("\n".join(prose + ["“We will be back.”"])) == "\n".join(prose + ["“We will be back.”"])
+    assert _drop_trailing_furniture("One line\nTwo line\nThree") == "One line\nTwo line\nThree"
+
+
+def test_page_scans_stay_linear_on_unclosed_tags():
+    import time
+
+    from tasks.clean import _shown_on_page, json_ld_objects
+
+    hostile = '<script type="application/ld+json">' * 20_000 + "<a" * 50_000 + "<script>" * 20_000
+    started = time.perf_counter()
+    assert json_ld_objects(hostile) == []
+    assert not _shown_on_page("The harbour of Kestrel Bay reopens after a storm", hostile)
+    assert time.perf_counter() - started < 5
+    shown = "<html><head><title>x</title></head><body><script>var a = '<p>hidden text here</p>';</script><p>Shown text here</p></body></html>"
+    assert _shown_on_page("Shown text here", shown)
+    assert not _shown_on_page("hidden text here", shown)
