@@ -8,7 +8,7 @@ Run on demand (never in the test suite):
 Measures on ../shared/eval/throughput/news_pages.warc.gz (or the WARC given):
 - the reference: `trafilatura.bare_extraction(with_metadata=True)` on every page, one process;
 - `newsroom run` on the WARC into a fresh temporary warehouse, 1 and 2 workers, with and
-  without NER (NEWSROOM_ENTITIES=false): pages/s, ratio to the reference, seconds per stage
+  without NER (NEWSROOM_ENTITIES=false), and the fast cleaning profile (NEWSROOM_FAST=true): pages/s, ratio to the reference, seconds per stage
   (from the `stage_seconds` metrics the run records), peak RSS of the whole process tree;
 - cost growth from a small subset to the whole corpus (subset WARCs written with warcio);
 - a no-op re-run, and a re-run after 10% of the pages changed (a modified copy of the WARC
@@ -121,7 +121,9 @@ def tree_rss(root: int) -> int:
     return total
 
 
-def run_newsroom(warc: Path, warehouse: Path, workers: int, entities: bool, api_url: str | None = None) -> dict:
+def run_newsroom(
+    warc: Path, warehouse: Path, workers: int, entities: bool, api_url: str | None = None, fast: bool = False
+) -> dict:
     """`newsroom run` in a subprocess: wall seconds, peak tree RSS, the runs row and its stage seconds.
 
     Without `api_url` the run starts its own temporary Prefect server (the default for a
@@ -133,6 +135,7 @@ def run_newsroom(warc: Path, warehouse: Path, workers: int, entities: bool, api_
     if api_url:
         env["PREFECT_API_URL"] = api_url
     env["NEWSROOM_ENTITIES"] = "true" if entities else "false"
+    env["NEWSROOM_FAST"] = "true" if fast else "false"
     command = [str(NEWSROOM), "run", str(warc), "--warehouse", str(warehouse), "--workers", str(workers)]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
@@ -212,8 +215,10 @@ def main() -> None:
           f"{ref['seconds']:.1f} s = {ref['pages_per_s']:.1f} pages/s (load avg {ref['load_avg']})\n", flush=True)
     runs: list[tuple[str, dict]] = []
 
-    def measure(name: str, warc: Path, warehouse: Path, workers: int, entities: bool, api_url: str | None = None) -> dict:
-        result = run_newsroom(warc, warehouse, workers, entities, api_url)
+    def measure(
+        name: str, warc: Path, warehouse: Path, workers: int, entities: bool, api_url: str | None = None, fast: bool = False
+    ) -> dict:
+        result = run_newsroom(warc, warehouse, workers, entities, api_url, fast)
         result["load_avg"] = load_average()
         runs.append((name, result))
         print(f"  {name}: {result['inputs']} inputs, {result['wall']:.1f} s, peak {result['peak_mib']:.0f} MiB", flush=True)
@@ -233,6 +238,8 @@ def main() -> None:
         measure("NER, 1 worker", corpus, folder / "wh-ner-1", 1, True)
         measure("no NER, 2 workers", corpus, folder / "wh-plain-2", 2, False)
         measure("no NER, 1 worker", corpus, folder / "wh-plain-1", 1, False)
+        measure("no NER, fast profile, 2 workers", corpus, folder / "wh-fast-2", 2, False, fast=True)
+        measure("NER, fast profile, 2 workers", corpus, folder / "wh-fast-ner-2", 2, True, fast=True)
         part = measure(f"NER, 2 workers, first {small} pages", subset, folder / "wh-small", 2, True)
         if args.server:
             sys.path.insert(0, str(ROOT))

@@ -1,6 +1,6 @@
 """Cleaning quality against ../shared/eval: ours (tasks/clean.py) side by side with stock trafilatura.
 
-    .venv/bin/python benchmarks/eval_extraction.py [--sets fundus htmldate_news] [--limit N] [--json out.json]
+    .venv/bin/python benchmarks/eval_extraction.py [--sets fundus htmldate_news] [--limit N] [--json out.json] [--fast]
 
 Fields: body token F1 (bag of lower-cased word tokens, averaged over pages with a gold body),
 title exact match (whitespace folded, NFC, soft hyphens and zero-width characters removed), date accuracy (day, over pages with a gold date), authors
@@ -64,10 +64,13 @@ def load_pages(name: str, limit: int | None):
             yield row, archive.extractfile(row["html_path"]).read()
 
 
+FAST = False  # --fast: score the fast cleaning profile (NEWSROOM_FAST) instead of the default
+
+
 def ours(html: bytes, url: str | None) -> dict:
     """Our cleaning of one page, as the fields the gold has."""
     try:
-        page = clean_page(html, "html", url=url)
+        page = clean_page(html, "html", url=url, fast=FAST)
     except Rejected:
         return {"title": None, "body": "", "date": None, "authors": []}
     return {
@@ -126,7 +129,10 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=["fundus", "htmldate_news"])
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--fast", action="store_true", help="score the fast cleaning profile (newsroom run --fast)")
     args = parser.parse_args()
+    global FAST
+    FAST = args.fast
     results = [score(name, args.limit) for name in args.sets]
     for result in results:
         print(f"\n{result['set']}: {result['pages']} pages")

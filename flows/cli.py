@@ -104,6 +104,14 @@ def run(
     no_entities: Annotated[
         bool, typer.Option("--no-entities", help="Skip named-entity recognition (faster; NEWSROOM_ENTITIES=false).")
     ] = False,
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast",
+            help="Fast cleaning profile: trafilatura's fast mode, one date search (about 25% cheaper cleaning, "
+            "body F1 0.950 instead of 0.960 on fundus; NEWSROOM_FAST=true). `newsroom reprocess` upgrades the rows later.",
+        ),
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show Prefect's own log lines.")] = False,
 ) -> None:
     """Ingest articles into the warehouse and print a summary.
@@ -136,6 +144,7 @@ def run(
         allow_private_networks=True if allow_private_networks else None,
         workers=workers,
         entities=False if no_entities else None,
+        fast=True if fast else None,
     )
     database = _database(warehouse)
     out.print(_summary(report, database))

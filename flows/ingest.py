@@ -63,6 +63,7 @@ from tasks.records import (
     InputItem,
     Rejected,
     content_hash,
+    extractor_version,
     input_id,
 )
 from tasks.search import build_search_index, search_index_exists
@@ -177,8 +178,9 @@ def article_row(
     at: datetime,
     fields: ExtractedFields,
     fetched_at: datetime | None = None,
+    version: str = EXTRACTOR_VERSION,
 ) -> dict:
-    """An `articles` row."""
+    """An `articles` row (`version`: the extractor version, see `extractor_version`)."""
     return {
         "article_id": id_,
         "source": item.source,
@@ -204,13 +206,13 @@ def article_row(
         "extraction_errors": json.dumps(fields.errors, sort_keys=True) if fields.errors else None,
         "run_id": run_id,
         "ingested_at": at,
-        "extractor_version": EXTRACTOR_VERSION,
+        "extractor_version": version,
     }
 
 
-def child_rows(id_: str, fields: ExtractedFields, run_id: str) -> dict[str, list[dict]]:
+def child_rows(id_: str, fields: ExtractedFields, run_id: str, version: str = EXTRACTOR_VERSION) -> dict[str, list[dict]]:
     """Rows of the entities, quotes, citations and links tables for one article."""
-    lineage = {"article_id": id_, "run_id": run_id, "extractor_version": EXTRACTOR_VERSION}
+    lineage = {"article_id": id_, "run_id": run_id, "extractor_version": version}
     return {
         table: [asdict(record) | lineage for record in getattr(fields, table)]
         for table in CHILD_SCHEMAS
@@ -316,6 +318,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}, and the
     seconds spent per stage under "seconds".
     """
+    version = extractor_version(settings.fast)
     cleaned: list[tuple[InputItem, str, CleanedPage]] = []
     markup: list[ExtractedFields] = []  # fields read from each page's HTML, which is then let go
     rejects = []
@@ -341,6 +344,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
                     charset=raw.charset,
                     min_chars=settings.min_text_chars,
                     language_min_chars=settings.language_min_chars,
+                    fast=settings.fast,
                 )
                 seconds["clean"] += time.perf_counter() - clock
                 clock = None  # the markup extractors time themselves
@@ -363,8 +367,8 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     articles = []
     children: dict[str, list[dict]] = {table: [] for table in CHILD_SCHEMAS}
     for (item, id_, page, fetched_at), fields in zip(cleaned, extracted, strict=True):
-        articles.append(article_row(item, id_, page, run_id, started, fields, fetched_at))
-        for table, rows in child_rows(id_, fields, run_id).items():
+        articles.append(article_row(item, id_, page, run_id, started, fields, fetched_at, version))
+        for table, rows in child_rows(id_, fields, run_id, version).items():
             children[table].extend(rows)
     folder = staging_dir(settings.warehouse, run_id)
     if articles:
@@ -550,7 +554,7 @@ def run_header(settings: Settings, run_id: str, started: datetime, arguments: di
         "started_at": started,
         "arguments": json.dumps(arguments | {"settings": settings.model_dump(mode="json")}),
         "versions": json.dumps(versions()),
-        "extractor_version": EXTRACTOR_VERSION,
+        "extractor_version": extractor_version(settings.fast),
         "flow_run_id": flow_run_id,
     }
 
@@ -610,6 +614,7 @@ def ingest(
     workers: int | None = None,
     source_name: str | None = None,
     entities: bool | None = None,
+    fast: bool | None = None,
 ):
     """Ingest local article files (HTML, text, gzip, WARC) and web pages, feeds and sitemaps.
 
@@ -624,6 +629,7 @@ def ingest(
             "allow_private_networks": allow_private_networks,
             "workers": workers,
             "entities": entities,
+            "fast": fast,
         }.items()
         if v is not None
     }

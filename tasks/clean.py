@@ -498,9 +498,13 @@ def clean_text_article(text: str, min_chars: int = 40, language_min_chars: int =
 
 
 def clean_html_article(
-    html: str, url: str | None = None, min_chars: int = 40, language_min_chars: int = 200
+    html: str, url: str | None = None, min_chars: int = 40, language_min_chars: int = 200, fast: bool = False
 ) -> CleanedPage:
-    """An HTML page: trafilatura's main text and metadata, normalised."""
+    """An HTML page: trafilatura's main text and metadata, normalised.
+
+    `fast`: trafilatura's fast mode (no comparison with its fallback extractors) and no second
+    date search; measured cheaper and somewhat less accurate (benchmarks/RESULTS.md).
+    """
     html = _DOCTYPE_SUBSET_RE.sub("", html[:200_000], count=1) + html[200_000:]
     try:
         document = bare_extraction(
@@ -510,6 +514,7 @@ def clean_html_article(
             include_comments=False,
             include_tables=True,
             deduplicate=False,
+            fast=fast,
             config=TRAFILATURA_CONFIG,
         )
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
@@ -541,7 +546,8 @@ def clean_html_article(
     # the article's own datePublished first; else htmldate on the page itself, which finds
     # the date more often than through trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
     published_at = json_ld_published(ld_article, document.url or url) or parse_published(
-        find_date(html, url=document.url or url, original_date=True, extensive_search=True) or document.date
+        (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
+        or document.date
     )
     return CleanedPage(
         title=title,
@@ -566,9 +572,13 @@ def clean_page(
     charset: str | None = None,
     min_chars: int = 40,
     language_min_chars: int = 200,
+    fast: bool = False,
 ) -> CleanedPage:
-    """Decode and clean one input of the given kind ("html" or "text"), or raise Rejected."""
+    """Decode and clean one input of the given kind ("html" or "text"), or raise Rejected.
+
+    `fast` selects the fast cleaning profile for HTML (see `clean_html_article`).
+    """
     text = decode_document(data, charset)
     if kind == "text":
         return clean_text_article(text, min_chars, language_min_chars)
-    return clean_html_article(text, url, min_chars, language_min_chars)
+    return clean_html_article(text, url, min_chars, language_min_chars, fast)

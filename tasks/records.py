@@ -13,7 +13,7 @@ from datetime import datetime
 import pyarrow as pa
 
 # Bump when a change to cleaning or extraction changes the rows it produces.
-EXTRACTOR_REVISION = "2"
+EXTRACTOR_REVISION = "3"
 
 
 class Rejected(Exception):
@@ -281,3 +281,11 @@ def _extractor_version() -> str:
 
 
 EXTRACTOR_VERSION = _extractor_version()
+# Rows cleaned with the fast profile (NEWSROOM_FAST, --fast) say so: `newsroom reprocess`
+# re-extracts them with the full profile.
+FAST_SUFFIX = "+fast"
+
+
+def extractor_version(fast: bool = False) -> str:
+    """The extractor version stored with each row of a run, with its cleaning profile."""
+    return EXTRACTOR_VERSION + (FAST_SUFFIX if fast else "")

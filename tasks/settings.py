@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     entities: bool = Field(
         True, description="Run named-entity recognition (spaCy); off, pages load faster without entities."
     )
+    fast: bool = Field(
+        False,
+        description="Fast cleaning profile: trafilatura's fast mode and one date search; cheaper, slightly less accurate.",
+    )
     workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1, ge=1, description="Processes that clean batches in parallel."
     )
