@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+WORKER_WAIT_SECONDS = 30.0
 EXAMPLE_QUERIES = [
     "select title, language, word_count from articles order by ingested_at desc limit 5",
     "select run_id, status, inputs, loaded, rejected, skipped from runs order by started_at desc limit 5",
@@ -341,7 +343,8 @@ def backfill(
     """Ingest a big input in shards cleaned by Prefect workers (on this or other machines), loaded once.
 
     Needs a running Prefect server (PREFECT_API_URL, or `prefect server start` on this machine)
-    and at least one worker: [bold]prefect worker start --pool newsroom[/bold].
+    and at least one worker: [bold]prefect worker start --pool newsroom[/bold] (waited for up
+    to 30 s).
     """
     missing = [str(s) for s in sources if not s.exists()]
     if missing:
@@ -358,6 +361,10 @@ def backfill(
 
     ensure_pool(pool)
     deployment = register_shard_deployment(pool)
+    # a worker started moments ago needs a few seconds before its first poll shows it online
+    deadline = time.monotonic() + WORKER_WAIT_SECONDS
+    while not online_workers(pool) and time.monotonic() < deadline:
+        time.sleep(1)
     if not online_workers(pool):
         err.print(f"[red]No worker is polling the work pool {pool!r}[/red]: start one with `prefect worker start --pool {pool}`.")
         raise typer.Exit(1)
