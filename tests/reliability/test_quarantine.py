@@ -49,7 +49,7 @@ def restage(source: Path, target: Path) -> str:
 
 def test_corrupt_staged_files_are_quarantined_and_the_rest_loads(pages, tmp_path):
     reference, warehouse = tmp_path / "reference", tmp_path / "warehouse"
-    first = run([pages], reference, batch_size=4)
+    first = run([pages], reference, batch_size=4, workers=1)  # one worker: every part holds 4 pages
     assert (first.counts.loaded, first.counts.rejected) == (12, 1)
     run_id = restage(reference, warehouse)
     staged = staging_dir(warehouse, run_id)
