@@ -363,9 +363,9 @@ def backfill(
     deployment = register_shard_deployment(pool)
     # a worker started moments ago needs a few seconds before its first poll shows it online
     deadline = time.monotonic() + WORKER_WAIT_SECONDS
-    while not online_workers(pool) and time.monotonic() < deadline:
+    while not (online := online_workers(pool)) and time.monotonic() < deadline:
         time.sleep(1)
-    if not online_workers(pool):
+    if not online:
         err.print(f"[red]No worker is polling the work pool {pool!r}[/red]: start one with `prefect worker start --pool {pool}`.")
         raise typer.Exit(1)
     report = _run_flow(
@@ -542,8 +542,6 @@ def _cell(value, width: int) -> str:
 
 def main() -> None:
     """Entry point of the `newsroom` console script."""
-    import time
-
     from flows import runtime
 
     runtime.COMMAND_STARTED = time.monotonic()

@@ -13,11 +13,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from flows.server import is_healthy
 
 # When the `newsroom` command started (set by its entry point): a run records the time
 # before its flow began (imports, Prefect server) as its "startup" stage for benchmarks.
@@ -47,13 +47,6 @@ def configure_prefect(verbose: bool = False) -> None:
         os.environ.setdefault(key, value)
     if verbose:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
-
-
-def uses_temporary_server() -> bool:
-    """True when no Prefect API is configured, so each run starts its own temporary server."""
-    from prefect.settings import get_current_settings
-
-    return get_current_settings().api.url is None
 
 
 class ServerStartError(Exception):
@@ -104,12 +97,8 @@ class TemporaryServer:
                 detail = self.errors.read().decode(errors="replace").strip().splitlines()
                 reason = detail[-1] if detail else f"exit code {self.process.returncode}"
                 raise ServerStartError(f"The temporary Prefect server stopped while starting ({reason}).")
-            try:
-                with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:  # noqa: S310 - loopback
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
+            if is_healthy(self.api_url):
+                return
             time.sleep(0.05)
         raise ServerStartError(f"The temporary Prefect server did not answer within {timeout:.0f} s.")
 
