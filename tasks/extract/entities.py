@@ -10,7 +10,7 @@ import bisect
 import re
 import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 
 from tasks.records import Entity
@@ -50,6 +50,9 @@ ORG_WORDS = {
 }
 # Lower-case particles that belong inside names ("Ursula von der Leyen", "Abu Anas al Saud").
 _NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "du", "del", "della", "la", "le", "al", "el", "bin", "ibn", "bint", "ben", "of", "and", "for", "the"}
+
+# Continents: also names of some towns in GeoNames, yet LOC, not GPE.
+CONTINENTS = {"Africa", "America", "Antarctica", "Asia", "Europe", "Eurasia", "Oceania", "North America", "South America", "Latin America"}
 
 _lock = threading.Lock()
 
@@ -279,8 +282,17 @@ def _add_missed_mentions(text: str, spans: list[list]) -> None:
 
 
 def _relabel_places(text: str, spans: list[list]) -> None:
-    """Single names NER calls PERSON but that are places in context ("towards Kharkiv") become GPE."""
+    """Single names NER calls PERSON but that are places in context ("towards Kharkiv") become GPE.
+
+    So do city and country names it calls LOC (OntoNotes' GPE is countries, states and cities;
+    LOC is regions, landforms, waters): which of the two the small model picks depends on the
+    words around the name.
+    """
     places = place_names()
+    for span in spans:
+        surface = text[span[0] : span[1]]
+        if span[2] == "LOC" and surface in places and _strip_article(surface) not in CONTINENTS:
+            span[2] = "GPE"
     multi_person_tokens = {
         token for start, end, label in spans if label == "PERSON" for token in person_core(text[start:end])[:-1]
     } | {
@@ -317,17 +329,43 @@ def _vote_labels(text: str, spans: list[list]) -> None:
             span[2] = ranked[0][0]
 
 
-def entities_from_doc(text: str, doc) -> list[Entity]:
-    """Entities of one processed spaCy Doc, tidied and normalised."""
+# NER reads texts in pieces of at most this many characters, cut at paragraph ends. spaCy
+# pads every document of an `nlp.pipe` batch to the longest one, so a batch holding one long
+# article cost +130 MiB of transient memory and twice the time; pieces of ~1,000 characters
+# need no extra memory and halve NER time (benchmarks/RESULTS.md, "NER in pieces").
+NER_PIECE_CHARS = 1000
+
+
+def ner_pieces(text: str, limit: int = NER_PIECE_CHARS) -> Iterator[tuple[int, str]]:
+    """(offset, piece) of `text`, each piece at most `limit` characters where the text allows.
+
+    A piece ends after a line break in the second half of the window, else after a sentence
+    end (". "), else after a space, so no entity is cut in two unless a text has none of them.
+    """
+    start = 0
+    while len(text) - start > limit:
+        window_start, window_end = start + limit // 2, start + limit
+        cut = text.rfind("\n", window_start, window_end)
+        if cut < 0:
+            cut = text.rfind(". ", window_start, window_end - 1)
+            cut = cut + 1 if cut >= 0 else text.rfind(" ", window_start, window_end)
+        cut = cut + 1 if cut >= 0 else window_end
+        yield start, text[start:cut]
+        start = cut
+    yield start, text[start:]
+
+
+def entities_from_spans(text: str, found: Iterable[tuple[int, int, str]]) -> list[Entity]:
+    """Entities from the model's (start_char, end_char, label) spans in `text`, tidied and normalised."""
     spans: list[list] = []
-    for ent in doc.ents:
-        if ent.label_ not in NAMED_LABELS:
+    for ent_start, ent_end, label in found:
+        if label not in NAMED_LABELS:
             continue
-        start, end = _tidy_span(text, ent.start_char, ent.end_char)
+        start, end = _tidy_span(text, ent_start, ent_end)
         start = _trim_lowercase_lead(text, start, end)
         if end - start < 2 or not any(c.isalpha() for c in text[start:end]):
             continue
-        spans.append([start, end, ent.label_])
+        spans.append([start, end, label])
     _relabel_by_context(text, spans)
     _add_missed_mentions(text, spans)
     _relabel_places(text, spans)
@@ -337,11 +375,16 @@ def entities_from_doc(text: str, doc) -> list[Entity]:
 
 
 def extract_entities(texts: Sequence[str], model: str, batch_size: int = 16) -> list[list[Entity]]:
-    """Entities of each text (English), one list per text, in order; NER runs in batches.
+    """Entities of each text (English), one list per text, in order.
 
-    Each Doc is turned into entities as soon as it is made and then dropped: a batch of long
-    articles held as Docs costs hundreds of MB (benchmarks/RESULTS.md, memory).
+    The texts go through `nlp.pipe` in pieces (`ner_pieces`); each Doc is reduced to its entity
+    spans as soon as it is made and then dropped, so a batch never holds its Docs.
     """
     nlp = load_ner(model)
+    pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in ner_pieces(text)]
+    found: list[list[tuple[int, int, str]]] = [[] for _ in texts]
     with _lock:  # one pipeline object shared by the task threads of this process
-        return [entities_from_doc(text, doc) for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size))]
+        docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=batch_size)
+        for (n, offset, _), doc in zip(pieces, docs):
+            found[n].extend((offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents)
+    return [entities_from_spans(text, spans) for text, spans in zip(texts, found)]

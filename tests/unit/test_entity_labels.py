@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tasks.extract.entities import _add_missed_mentions, _relabel_by_context, _trim_lowercase_lead
+from tasks.extract.entities import (
+    NER_PIECE_CHARS,
+    _add_missed_mentions,
+    _relabel_by_context,
+    _relabel_places,
+    _trim_lowercase_lead,
+    extract_entities,
+    ner_pieces,
+)
+from tasks.settings import Settings
 
 
 def spans_of(text: str, *labelled: tuple[str, str, int]) -> list[list]:
@@ -63,3 +72,42 @@ def test_a_surname_ner_missed_is_added_as_that_person():
     _add_missed_mentions(text, spans)
     assert labels(text, spans) == [("Russell Bradbrooke", "PERSON"), ("Bradbrooke", "PERSON"), ("Bradbrooke", "PERSON")]
     assert [s for s, *_ in spans] == [0, text.index("Bradbrooke said"), text.index("Bradbrooke did")]  # only after "Mr"
+
+
+def test_ner_pieces_cut_long_texts_at_paragraph_ends_and_lose_nothing():
+    paragraphs = [f"Paragraph {n} says that Olaf Scholz met Emmanuel Macron in Berlin. " * 3 for n in range(40)]
+    text = "\n".join(paragraphs)
+    pieces = list(ner_pieces(text, limit=1000))
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
+    assert len(pieces) > 5 and all(len(piece) <= 1000 for _, piece in pieces)
+    assert all(piece.endswith("\n") for _, piece in pieces[:-1])  # whole paragraphs
+
+
+def test_ner_pieces_fall_back_to_sentence_ends_then_spaces():
+    one_paragraph = "Olaf Scholz met Emmanuel Macron in Berlin. " * 60
+    pieces = list(ner_pieces(one_paragraph, limit=500))
+    assert "".join(piece for _, piece in pieces) == one_paragraph
+    assert all(piece.endswith(". ") for _, piece in pieces[:-1])
+    no_stops = "word " * 300
+    pieces = list(ner_pieces(no_stops, limit=500))
+    assert "".join(piece for _, piece in pieces) == no_stops
+    assert all(piece.endswith(" ") and len(piece) <= 500 for _, piece in pieces)
+    assert "".join(piece for _, piece in ner_pieces("x" * 1200, limit=500)) == "x" * 1200
+
+
+def test_entities_of_a_long_text_keep_their_offsets_across_pieces():
+    paragraphs = [f"In part {n}, Chancellor Olaf Scholz spoke in Berlin about NATO." for n in range(60)]
+    text = "\n".join(paragraphs)
+    found = extract_entities([text], Settings().spacy_model)[0]
+    assert len(text) > 3 * NER_PIECE_CHARS
+    assert all(text[e.start_char : e.end_char] == e.text for e in found)
+    berlin = [e for e in found if e.text == "Berlin"]
+    assert len(berlin) == 60 and {e.label for e in berlin} == {"GPE"}
+
+
+def test_cities_and_countries_called_loc_are_places_but_continents_stay_loc():
+    text = "Troops moved towards Kharkiv and Asia watched, far from Europe."
+    spans = spans_of(text, ("Kharkiv", "LOC", 0), ("Asia", "LOC", 0), ("Europe", "LOC", 0))
+    _relabel_places(text, spans)
+    assert labels(text, spans) == [("Kharkiv", "GPE"), ("Asia", "LOC"), ("Europe", "LOC")]
