@@ -48,7 +48,7 @@ from tasks.load import (
     write_manifest,
     write_parquet,
 )
-from tasks.read import InputReader, scan_inputs
+from tasks.read import InputReader, ScannedInput, scan_inputs
 from tasks.publish import publish_snapshot
 from tasks.quality import record_run_metrics, record_stage_seconds
 from tasks.report import artifact_key, render_run_report, top_sites, top_speakers
@@ -77,6 +77,7 @@ from tasks.warehouse import (
     explain_storage_error,
     load_sql,
     plan_inputs,
+    relocate_rewritten_records,
 )
 
 FETCH_REJECTS = "part-fetch.parquet"
@@ -219,6 +220,26 @@ def child_rows(id_: str, fields: ExtractedFields, run_id: str, version: str = EX
     }
 
 
+def warc_records_by_file(scanned: list[ScannedInput]) -> dict[str, list[tuple[str, str, str | None]]]:
+    """(source, input_id, url) of the records of each WARC file that was read to its end.
+
+    A damaged file is left out: what follows the damage is unknown, so nothing is moved.
+    """
+    files: dict[str, list[tuple[str, str, str | None]]] = {}
+    damaged: set[str] = set()
+    for entry in scanned:
+        item = entry.item
+        if not item.source.startswith(f"{item.location}#"):
+            if entry.rejected is not None and item.source == item.location:
+                damaged.add(item.location)  # a WARC file unreadable from its start
+            continue
+        if item.source.startswith(f"{item.location}#after-record="):
+            damaged.add(item.location)
+        elif entry.input_id is not None:
+            files.setdefault(item.location, []).append((item.source, entry.input_id, item.url))
+    return {path: records for path, records in files.items() if path not in damaged}
+
+
 @task(name="plan-inputs", cache_policy=NO_CACHE)
 def plan(items: list[InputItem], settings: Settings, run_id: str, started: datetime) -> Plan | None:
     """Fingerprint every input (WARC files: every record) and drop those already done.
@@ -242,6 +263,19 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
     try:
         with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
             decisions = plan_inputs(con, table)
+            # A WARC file with records that are not unchanged may have been rewritten
+            # (records moved); in a no-op run there is none and this costs nothing.
+            rewritten = {
+                path: records
+                for path, records in warc_records_by_file(scanned).items()
+                if any(decisions.get((source, id_)) != "unchanged" for source, id_, _ in records)
+            }
+            if rewritten:
+                con.begin()
+                moved = relocate_rewritten_records(con, rewritten)
+                con.commit()
+                if moved:
+                    decisions = plan_inputs(con, table)
     except WarehouseBusy:
         return None
     skipped: Counter[str] = Counter(s.skip_reason for s in scanned if s.skip_reason is not None)

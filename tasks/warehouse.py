@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import time
+from collections import Counter
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -105,6 +106,78 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl.read_text(encoding="utf-8"))
     for view in sorted((SQL_DIR / "views").glob("*.sql")):
         con.execute(view.read_text(encoding="utf-8"))
+
+
+def relocate_rewritten_records(con: duckdb.DuckDBPyConnection, files: dict[str, list[tuple[str, str, str | None]]]) -> int:
+    """Point the rows of WARC records at where the records are now, when their file was rewritten.
+
+    A WARC record's `source` is its file and byte offset (or index). A crawler that rewrites
+    its archive under the same name moves every record that follows a changed one. Without
+    this step the moved, unchanged pages would count as duplicates of themselves and keep
+    sources that point at other records, and a changed page would load next to its old
+    version instead of replacing it.
+
+    `files` maps each WARC file scanned completely (no damage) to its current records as
+    (source, input_id, url). Each stored article of the file whose (source, article_id) is
+    not among them moves to: the record with the same content (then it is unchanged); else
+    the only record with its URL, when only one stored article has that URL (the changed
+    page; the usual replace-on-change then loads the new version in its place); else its
+    own source if a record with other content stands there now (replaced as usual); else
+    `<file>#gone-<offset=n>`: its record is no longer in the file, the article stays, and
+    `reprocess` counts its raw input as missing. Rejects move with their content. Returns
+    the number of rows moved; the caller commits.
+    """
+    moves: list[dict] = []
+    for path, records in files.items():
+        prefix = f"{path}#"
+        current = {(source, input_id) for source, input_id, _ in records}
+        stored = con.execute(load_sql("load/select_file_records.sql"), {"prefix": prefix}).fetchall()
+        stale = [(source, article_id, url) for source, article_id, url in stored if (source, article_id) not in current]
+        claimed = {source for source, article_id, _ in stored if (source, article_id) in current}
+        by_content: dict[str, str] = {}
+        for source, input_id, _ in records:
+            if source not in claimed and input_id is not None:
+                by_content.setdefault(input_id, source)
+        unmatched = []
+        for source, article_id, url in stale:
+            target = by_content.pop(article_id, None)
+            if target is not None:
+                claimed.add(target)
+                moves.append({"target": "articles", "old_source": source, "new_source": target, "input_id": None})
+            else:
+                unmatched.append((source, url))
+        free = [(source, url) for source, _, url in records if source not in claimed and url]
+        free_urls = Counter(url for _, url in free)
+        stale_urls = Counter(url for _, url in unmatched if url)
+        free_by_url = dict((url, source) for source, url in free)
+        targets: dict[str, str] = {}
+        for source, url in unmatched:  # first the changed pages that moved
+            if url and free_urls[url] == 1 and stale_urls[url] == 1:
+                targets[source] = free_by_url[url]
+                claimed.add(free_by_url[url])
+        free_sources = {source for source, _, _ in records} - claimed
+        for source, _ in unmatched:  # then those changed where they stood, then the rest
+            if source not in targets:
+                targets[source] = source if source in free_sources else f"{prefix}gone-{source[len(prefix):]}"
+        moves += [{"target": "articles", "old_source": old, "new_source": new, "input_id": None} for old, new in targets.items()]
+        if stale:  # the file was rewritten: its rejects may have moved too
+            by_input = {input_id: source for source, input_id, _ in records if input_id is not None}
+            for source, input_id in con.execute(load_sql("load/select_file_rejects.sql"), {"prefix": prefix}).fetchall():
+                if (source, input_id) not in current and input_id in by_input:
+                    moves.append({"target": "rejects", "old_source": source, "new_source": by_input[input_id], "input_id": input_id})
+    moves = [m for m in moves if m["old_source"] != m["new_source"]]
+    if moves:
+        con.register("relocations", pa.Table.from_pylist(moves, schema=_RELOCATIONS))
+        try:
+            con.execute(load_sql("load/relocate_records.sql"))
+        finally:
+            con.unregister("relocations")
+    return len(moves)
+
+
+_RELOCATIONS = pa.schema(
+    [("target", pa.string()), ("old_source", pa.string()), ("new_source", pa.string()), ("input_id", pa.string())]
+)
 
 
 def plan_inputs(con: duckdb.DuckDBPyConnection, candidates: pa.Table) -> dict[tuple[str, str], str]:

@@ -51,3 +51,42 @@ def test_damaged_archives_are_processed_up_to_the_damage(tmp_path, warehouse):
     assert report.counts.skipped_by_reason["duplicate"] == 3 + 2
     [(inputs, by_reason)] = query(warehouse, "select inputs, skipped_by_reason from runs")
     assert inputs == 7 + 7 + 7 + 1 and json.loads(by_reason)["warc_request"] == 3
+
+
+def _records_match_their_sources(warehouse) -> bool:
+    """Every article whose record is still in its file names that record in its source."""
+    from flows.reprocess import item_from_source
+    from tasks.read import InputReader
+    from tasks.records import input_id
+
+    rows = query(warehouse, "select source, article_id, input_kind from articles where source not like '%#gone-%'")
+    with InputReader(10_000_000) as reader:
+        return all(input_id(reader.read(item_from_source(source, kind)).data) == article_id for source, article_id, kind in rows)
+
+
+def test_a_rewritten_archive_moves_replaces_and_keeps_without_doubling(tmp_path, warehouse):
+    """A crawler rewrites its archive under the same name: records move behind a changed one."""
+    from tests.warc_factory import page
+
+    records = news_records()
+    archive = write_warc(tmp_path / "crawl.warc.gz", records)
+    run([archive], warehouse)
+    old_ids = dict(query(warehouse, "select url, article_id from articles"))
+
+    longer = page("Harbour reopens", "The harbour reopened on Monday after the storm, and the ferries run again")
+    rewritten = [records[0], ("response", "https://news.example/a", longer, "text/html; charset=utf-8"), *records[2:6]]
+    write_warc(archive, rewritten)  # page a changed (everything after it moved), page c is gone
+    report = run([archive], warehouse)
+
+    counts = report.counts
+    assert (counts.loaded, counts.rejected, counts.skipped_by_reason.get("unchanged")) == (1, 0, 1)
+    assert counts.loaded + counts.rejected + counts.skipped + counts.deferred == counts.inputs
+    rows = query(warehouse, "select url, article_id, source from articles order by url")
+    assert [url for url, _, _ in rows] == ["https://news.example/a", "https://news.example/b", "https://news.example/c"]
+    a, b, c = rows
+    assert a[1] != old_ids["https://news.example/a"] and b[1] == old_ids["https://news.example/b"]
+    assert c[2] == f"{archive}#gone-" + c[2].rsplit("#gone-", 1)[1]  # its record left the file; the article stays
+    assert _records_match_their_sources(warehouse)
+    again = run([archive], warehouse)
+    assert (again.counts.loaded, again.counts.skipped_by_reason.get("unchanged")) == (0, 2)
+    assert query(warehouse, "select count(*) from articles") == [(3,)]
