@@ -90,3 +90,30 @@ def test_a_rewritten_archive_moves_replaces_and_keeps_without_doubling(tmp_path,
     again = run([archive], warehouse)
     assert (again.counts.loaded, again.counts.skipped_by_reason.get("unchanged")) == (0, 2)
     assert query(warehouse, "select count(*) from articles") == [(3,)]
+
+
+def test_a_changed_page_with_a_canonical_url_replaces_its_version_in_a_rewritten_archive(tmp_path, warehouse):
+    """Pages that declare a canonical URL are paired by it once cleaned, not by the record's URI."""
+    from tests.warc_factory import page
+
+    def story(slug: str, text: str) -> tuple:
+        html = page(f"Story {slug}", text).replace(
+            b"</title>", f"</title><link rel='canonical' href='https://news.example/stories/{slug}'>".encode()
+        )
+        return ("response", f"https://news.example/{slug}?utm=feed", html, "text/html; charset=utf-8")
+
+    first = [story("one", "The council met on Monday to debate the budget"), story("two", "The river rose overnight after the rain")]
+    archive = write_warc(tmp_path / "crawl.warc.gz", first)
+    run([archive], warehouse)
+    rewritten = [story("one", "The council met on Monday to debate the budget, and approved it late at night"),
+                 story("two", "The river rose overnight after the rain, and the bridge was closed in the morning")]
+    write_warc(archive, rewritten)  # both changed; the second also moved
+    report = run([archive], warehouse)
+
+    assert (report.counts.loaded, report.replaced) == (2, 2)
+    rows = query(warehouse, "select url, source, text from articles order by url")
+    assert [url for url, _, _ in rows] == ["https://news.example/stories/one", "https://news.example/stories/two"]
+    (_, source_one, text_one), (_, source_two, text_two) = rows
+    assert "approved" in text_one and "bridge" in text_two
+    assert "#offset=" in source_one and "#offset=" in source_two
+    assert _records_match_their_sources(warehouse)
