@@ -106,6 +106,10 @@ _PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
 _ADJACENT_WORDS = 16
 # "Harris senior adviser David Plouffe": the name after a role that another name qualifies
 _ROLE_GAP_RE = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}(?:{_PERSON_ROLES})\s+")
+_SIGNED_BY_RE = re.compile(
+    r"\s+(?:the|a|an|their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:letter|statement|petition|memo|email|op-ed)\b,?\s+"
+    r"(?:signed|co-signed|written|sent)\s+by\s+"
+)
 _POSSESSIVE_BEFORE_RE = re.compile(r"\b(?:its|his|her|their|our|my|Its|His|Her|Their|Our|My)\s+$")
 
 
@@ -404,6 +408,12 @@ class _Resolver:
         objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
         if cue.group(0).lower() in objects:
             return None
+        # '"…," says the letter, signed by Sens. Chris Van Hollen, …': the first signer
+        signed = _SIGNED_BY_RE.match(self.text, cue.end(), end)
+        if signed:
+            signer = next((m for m in self.mentions(signed.end(), end) if m.person and m.entity_name and not m.pronoun), None)
+            if signer:
+                return signer
         right = [m for m in mentions if 0 <= m.start - cue.end() <= 5]
         if not right or right[0].role:
             # "says the resort’s general manager Garrett Turta": the name the description leads to

@@ -14,7 +14,7 @@ _OPENERS = set(_PAIRS)
 _SENTENCE_END_RE = re.compile(r"[.!?…][”\"’»)\]]*\s+(?=[“\"„«‘(\[]?[A-Z0-9ÄÖÜÉÈ])")
 # Words ending in a full stop that do not end a sentence.
 ABBREVIATION_RE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Sen|Rep|St|Jr|Sr|Rev|Sept?|Oct|Nov|Dec|"
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Sens?|Reps?|St|Jr|Sr|Rev|Sept?|Oct|Nov|Dec|"
     r"Jan|Feb|Mar|Apr|Aug|No|Nos|Vol|vs|etc|Inc|Corp|Co|Ltd|U\.S|U\.K|U\.N|E\.U|a\.m|p\.m|approx|est|ca)|\b[A-Z])\.$"
 )
 

@@ -179,3 +179,12 @@ def test_a_sentence_opening_with_she_continues_her_not_the_man_named_in_it():
     )
     people = [("Alma Ruiz", "Alma Ruiz", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON"), ("Reed", "Tom Reed", "PERSON")]
     assert speakers(text, *people) == [("Alma Ruiz", "may have made")]
+
+
+def test_a_letter_signed_by_people_speaks_for_its_first_signer():
+    text = (
+        "“Reopening too quickly threatens to erase the progress made,” says the letter, signed by "
+        "Sens. Alma Ruiz (D-Md.), Tom Reed (D-Md.) and Bill Hart (D-Va.)."
+    )
+    people = [("Alma Ruiz", "Alma Ruiz", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON"), ("Bill Hart", "Bill Hart", "PERSON")]
+    assert speakers(text, *people) == [("Alma Ruiz", "Reopening too quickly")]
