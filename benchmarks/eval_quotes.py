@@ -35,6 +35,8 @@ GOLD = ROOT / "benchmarks" / "gold" / "quotes.jsonl"  # development set: rules w
 HELD_OUT = ROOT / "benchmarks" / "gold" / "quotes_heldout.jsonl"  # labelled after tuning, scored once
 # 14 articles (10 htmldate_news, 4 fundus) labelled before the second round of rule changes
 HELD_OUT_2 = ROOT / "benchmarks" / "gold" / "quotes_heldout2.jsonl"
+# 12 articles (6 htmldate_news, 6 fundus) labelled before the third round of rule changes
+HELD_OUT_3 = ROOT / "benchmarks" / "gold" / "quotes_heldout3.jsonl"
 _TOKEN_RE = re.compile(r"\w+")
 
 

@@ -9,7 +9,12 @@ whole paragraph is a quote. Pronouns and descriptions ("he", "the newspaper", "t
 general") resolve to the latest matching entity before them, so the speaker is always the
 article's normalised name; he/she pass over people whose gender the article shows to be the
 other one, "they" is the group of people named last, and an unnamed spokesperson speaks for
-the organisation. Reported speech ("X said that …") gives rows with direct=false.
+the organisation. The subject is looked for in the clause right before the verb ("When Jones
+left, Smith said"); a name qualifying a role gives way to the name after it ("Harris senior
+adviser David Plouffe"); "the minister" is the person the article introduces with that title
+(before the quote, else in the next lines); "His statement" is the man meant, "the statement"
+whoever was quoted last; names inside quote marks or after a possessive ("its Washington
+embassy") never speak. Reported speech ("X said that …") gives rows with direct=false.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass
 
 from tasks.extract.citations import is_cited_title, is_outlet, is_title_like
 from tasks.extract.entities import TITLES
-from tasks.extract.spans import QuotedSpan, paragraph_bounds, sentence_at
+from tasks.extract.spans import ABBREVIATION_RE, QuotedSpan, paragraph_bounds, sentence_at
 from tasks.records import Entity, Quote
 
 MIN_QUOTE_WORDS = 3
@@ -52,17 +57,19 @@ _PERSON_ROLES = (
     r"man|woman|star|singer|actor|actress|owner|head|king|queen|pope|candidate|boss|councillor|councilor|"
     r"source|aide|insider|witness|resident|neighbour|neighbor|friend|relative|colleague|member|activist|"
     r"protester|lawmaker|legislator|critic|supporter|victim|survivor|mother|father|mom|dad|wife|husband|fan|"
+    r"adviser|advisor|strategist|deputy|assistant|counsel|organizer|organiser|consultant|editor|"
     r"\d+-year-old"
 )
 _ORG_ROLES = (
     r"newspaper|paper|daily|agency|broadcaster|outlet|magazine|company|firm|group|ministry|department|"
     r"government|administration|party|union|club|team|council|committee|court|bank|police|army|military|"
-    r"organisation|organization|authority|board|office|commission|report|statement|center|centre|institute"
+    r"organisation|organization|authority|board|office|commission|report|statement|center|centre|institute|"
+    r"post|tweet|email"
 )
 _GROUP_RE = re.compile(rf"\b(?:{_PERSON_ROLES})s\b")
 _ROLE_RE = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}"
-    rf"(?:(?P<person>{_PERSON_ROLES})|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
+    rf"(?:(?P<person>(?i:{_PERSON_ROLES}))|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
 )
 # A person named right after these words is an object, not the one speaking ("after meeting X").
 _OBJECT_BEFORE_RE = re.compile(
@@ -77,6 +84,15 @@ _NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
+# Writings that speak for whoever wrote them: "His statement continued:", "the report said"
+_DOCUMENT_ROLES = {"statement", "post", "tweet", "email"}
+# Person roles used as titles ("Minister X", "X, the company's chief executive")
+_TITLE_ROLES = {
+    "general", "president", "minister", "premier", "chancellor", "chairman", "chairwoman", "chair", "spokesman",
+    "spokeswoman", "spokesperson", "secretary", "director", "chief", "leader", "mayor", "senator", "governor",
+    "ambassador", "professor", "coach", "manager", "executive", "founder", "lawyer", "attorney", "judge",
+    "prosecutor", "commander", "adviser", "advisor", "economist", "head", "king", "queen", "pope",
+}
 # People who speak for an organisation: unnamed, the organisation is the speaker.
 _SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}
 _MALE = {"he", "him", "his", "himself"}
@@ -88,6 +104,22 @@ _FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "mot
 # "D-Calif.", "R-Wis.": a party and state label after a name, not someone speaking
 _PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
 _ADJACENT_WORDS = 16
+# "Harris senior adviser David Plouffe": the name after a role that another name qualifies
+_ROLE_GAP_RE = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}(?:{_PERSON_ROLES})\s+")
+_SIGNED_BY_RE = re.compile(
+    r"\s+(?:the|a|an|their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:letter|statement|petition|memo|email|op-ed)\b,?\s+"
+    r"(?:signed|co-signed|written|sent)\s+by\s+"
+)
+_POSSESSIVE_BEFORE_RE = re.compile(r"\b(?:its|his|her|their|our|my|Its|His|Her|Their|Our|My)\s+$")
+
+
+def _search(pattern: str, text: str) -> re.Match | None:
+    """re.search, except that the full stop of an abbreviation ("Sen.", "Dr.", "Charles Q.") stops nothing."""
+    for match in re.finditer(pattern, text):
+        if match.group(0) == "." and ABBREVIATION_RE.search(text[max(0, match.start() - 12) : match.start() + 1]):
+            continue
+        return match
+    return None
 
 
 @dataclass(frozen=True)
@@ -102,6 +134,7 @@ class _Mention:
     pronoun: bool = False
     antecedent: int = -1  # for a pronoun: where the person it stands for was named
     role: bool = False  # a description ("the chief inspector") rather than a name
+    document: bool = False  # "the statement said": whoever spoke last in the article
 
 
 class _Resolver:
@@ -113,6 +146,7 @@ class _Resolver:
         self.text = text
         self.sentences = sentences or []
         inside = [(q.start, q.end) for q in quoted]
+        self.inside = inside
         # people named inside quotes are talked about, not talking
         self.entities = [
             e for e in entities if e.label != "PERSON" or not any(s <= e.start_char and e.end_char <= t for s, t in inside)
@@ -156,8 +190,12 @@ class _Resolver:
         """A name after "to", "with", "in", "from Lord" …: the object of the clause, not its speaker."""
         before = self.text[max(0, entity.start_char - 40) : entity.start_char]
         words = before.split()
+        titled = False
         while words and words[-1].lower().rstrip(".") in TITLES:
             words.pop()
+            titled = True
+        if titled and len(words) > 1 and re.fullmatch(r"[A-Z][\w’'-]*", words[-1]):
+            words.pop()  # "a meeting with Nato Secretary General Mark Rutte": the body the title belongs to
         return bool(_OBJECT_BEFORE_RE.search(" ".join(words) + " "))
 
     def _latest(self, before: int, wanted) -> Entity | None:
@@ -167,7 +205,7 @@ class _Resolver:
                 best = entity
         return best
 
-    def _latest_subject(self, before: int, gender: str | None = None) -> Entity | None:
+    def _latest_subject(self, before: int, gender: str | None = None, depth: int = 0) -> Entity | None:
         """The person a pronoun stands for: the latest first-named person of a sentence.
 
         "Trump said that his nominee, Howard Lutnick, had …. He also said" -> Trump. With a
@@ -187,7 +225,15 @@ class _Resolver:
             if sentence not in seen:
                 seen.add(sentence)
                 subjects.append(person)
-        return subjects[-1]
+        subject = subjects[-1]
+        if gender and self.sentences and depth < 4:
+            # "She said she was 15 when Epstein began …. She said …": the sentence's subject is the
+            # pronoun that opens it, so its person is the one that pronoun stands for
+            sentence = sentence_at(self.sentences, subject.start_char)
+            opening = _OPENING_PRONOUN_RE.match(self.text, sentence[0], min(len(self.text), sentence[0] + 8))
+            if opening and opening.start(1) < subject.start_char and (opening.group(1) == "He") == (gender == "m"):
+                return self._latest_subject(sentence[0], gender, depth + 1) or subject
+        return subject
 
     def mentions(self, start: int, end: int) -> list[_Mention]:
         """Candidate speakers named in text[start:end], in order."""
@@ -196,12 +242,16 @@ class _Resolver:
             if start <= entity.start_char and entity.end_char <= end and entity.label in SPEAKER_LABELS:
                 if entity.label == "GPE" and _PARTY_STATE_RE.search(self.text[max(0, entity.start_char - 3) : entity.start_char]):
                     continue
-                object_ = self.is_object(entity)
+                if any(s <= entity.start_char and entity.end_char <= t for s, t in self.inside):
+                    continue  # '"Terrific guy," …': a word inside quote marks is quoted, not speaking
+                # "its Washington embassy", "his Labour colleagues": a name after a possessive describes a noun
+                object_ = self.is_object(entity) or bool(_POSSESSIVE_BEFORE_RE.search(self.text[max(0, entity.start_char - 8) : entity.start_char]))
                 possessive = bool(_POSSESSIVE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 3]))
                 found.append(
                     _Mention(entity.start_char, entity.end_char, entity.name, entity.name, entity.label == "PERSON", possessive, object_)
                 )
         taken = [(m.start, m.end) for m in found]
+        named_after = [m.start for m in found if not m.object_]  # "through its Washington embassy" names no one
         for match in _PRONOUN_RE.finditer(self.text, start, end):
             subject = self._latest_subject(match.start(), "m" if match.group(0).lower() == "he" else "f")
             name = subject.name if subject else None  # None: resolved later from the previous speaker
@@ -226,23 +276,40 @@ class _Resolver:
             elif overlapping:
                 continue
             gap = self.text[match.end() : match.end() + 30]
-            if any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s, _ in taken):
+            if any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s in named_after):
                 continue  # "spokesperson Michèle LaRose": the name that follows is the speaker
             phrase = match.group(0)
             definite = phrase.split()[0].lower() in ("the", "this", "that")
-            if match.group("person") in _SPOKES_ROLES and not definite and not match.group("plural"):
+            if (match.group("person") or "").lower() in _SPOKES_ROLES and not definite and not match.group("plural"):
                 # "a bureau spokesperson said": the organisation named last speaks
                 entity = self._latest(match.start(), lambda e: e.label == "ORG" and not is_outlet(self.text, e))
                 if entity:
                     found.append(_Mention(match.start(), match.end(), entity.name, entity.name, role=True))
                     continue
+            determiner = phrase.split()[0].lower()
+            if match.group("org") in _DOCUMENT_ROLES and not match.group("plural"):
+                document = self._document(match, determiner)
+                if document or determiner in ("a", "an"):
+                    if document:
+                        found.append(document)
+                    continue  # "in a post on Facebook": says nothing of who wrote it
             if not definite or match.group("plural"):
                 found.append(_Mention(match.start(), match.end(), phrase, None, role=True))
                 continue
+            # capitalised words between "the" and the noun qualify it: "the US President", "the Egyptian government"
+            qualifiers = [w for w in phrase.split()[1:-1] if w[:1].isupper()]
             if match.group("person"):
-                entity = self._latest_subject(match.start())
+                entity = (self._titled(match.group("person").lower(), qualifiers, match.start()) if match.group("person").lower() in _TITLE_ROLES
+                          else None) or self._latest_subject(match.start())
             elif match.group("org") in _OUTLET_ROLES:
                 entity = self._latest(match.start(), lambda e: is_outlet(self.text, e))
+            elif qualifiers:
+                # "the Egyptian government": the description names the body better than the last organisation
+                words = phrase.split()[1:]
+                if words[0].lower() == "the":  # "that the Egyptian government"
+                    words = words[1:]
+                found.append(_Mention(match.start(), match.end(), " ".join(words), None, role=True))
+                continue
             else:
                 entity = self._latest(match.start(), lambda e: e.label == "ORG")
             name = entity.name if entity else phrase
@@ -250,6 +317,47 @@ class _Resolver:
                 _Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person")), role=True)
             )
         return sorted(found, key=lambda m: m.start)
+
+    def _document(self, match: re.Match, determiner: str) -> _Mention | None:
+        """'His statement continued:' -> the man meant; 'its report' -> the organisation; 'the statement' -> the last speaker."""
+        if determiner in ("his", "her"):
+            subject = self._latest_subject(match.start(), "m" if determiner == "his" else "f")
+            if subject is None:
+                return None
+            return _Mention(match.start(), match.end(), subject.name, subject.name, True, pronoun=True, antecedent=subject.start_char)
+        entity = self._latest(match.start(), lambda e: e.label == "ORG")
+        if determiner in ("its", "their"):
+            return _Mention(match.start(), match.end(), entity.name, entity.name, role=True) if entity else None
+        if determiner in ("the", "this", "that"):
+            name = entity.name if entity else None
+            return _Mention(match.start(), match.end(), name, name, role=True, document=True)
+        return None
+
+    def _titled(self, role: str, qualifiers: list[str], at: int) -> Entity | None:
+        """'said the minister' -> the person the article introduces with that title ("Minister X", "X, the
+        minister"): the latest before, else the first in the next 1,500 characters. Qualifiers ("US" in
+        "the US President") must appear by the name too."""
+        before = after = None
+        title_re = re.compile(rf"\b{re.escape(role)}\b\.?\s+$", re.IGNORECASE)
+        apposition_re = re.compile(rf",\s+(?:[\w’'-]+\s+){{0,4}}?{re.escape(role)}\b", re.IGNORECASE)
+        for entity in self.all_entities:
+            if entity.label != "PERSON":
+                continue
+            head = self.text[max(0, entity.start_char - 40) : entity.start_char]
+            tail = self.text[entity.end_char : entity.end_char + 50]
+            apposition = apposition_re.match(tail)
+            if apposition and entity.end_char <= at < entity.end_char + apposition.end():
+                apposition = None  # "Mark Rutte, the US President said": the phrase being resolved itself
+            if not (title_re.search(head) or apposition):
+                continue
+            context = tail[: apposition.end()] if apposition else head
+            if not all(re.search(rf"\b{re.escape(q)}\b", context) for q in qualifiers):
+                continue
+            if entity.end_char <= at:
+                before = entity
+            elif after is None and entity.start_char - at <= 1500:
+                after = entity
+        return before or after
 
     def around_cue(self, start: int, end: int, cue: re.Match) -> _Mention | None:
         """The speaker of a cue inside text[start:end].
@@ -272,10 +380,21 @@ class _Resolver:
         ):
             # "Lacerda said Epstein told her:": the name after the earlier verb is this verb's subject
             left = [m for m in left if m.start >= earlier[-1].end()]
+        # "When Jones left, Smith said" / "Asked if Harris is eligible, Trump replied": the subject is
+        # in the comma-free stretch right before the verb when a person is named (or a pronoun) there
+        last_comma = self.text.rfind(",", start, cue.start())
+        near = [m for m in left if m.start > last_comma and (m.pronoun or (m.person and m.entity_name and not m.role))]
+        if last_comma >= 0 and near:
+            left = near
         named = [m for m in left if m.person and m.entity_name and not m.pronoun and not m.role]
         pronouns = [m for m in left if m.pronoun]
         if named:
-            return named[0]
+            head = named[0]
+            for other in named[1:]:
+                if not _ROLE_GAP_RE.fullmatch(self.text[head.end : other.start]):
+                    break
+                head = other
+            return head
         if pronouns:
             return pronouns[-1]
         if left:
@@ -289,6 +408,12 @@ class _Resolver:
         objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
         if cue.group(0).lower() in objects:
             return None
+        # '"…," says the letter, signed by Sens. Chris Van Hollen, …': the first signer
+        signed = _SIGNED_BY_RE.match(self.text, cue.end(), end)
+        if signed:
+            signer = next((m for m in self.mentions(signed.end(), end) if m.person and m.entity_name and not m.pronoun), None)
+            if signer:
+                return signer
         right = [m for m in mentions if 0 <= m.start - cue.end() <= 5]
         if not right or right[0].role:
             # "says the resort’s general manager Garrett Turta": the name the description leads to
@@ -297,11 +422,11 @@ class _Resolver:
                 (m for m in mentions if m.person and not m.pronoun and not m.role
                  and described and m.start == cue.end() + described.end()), None
             )
-            if person and not re.search(r"[,;.:(]", self.text[cue.end() : person.start]):
+            if person and not _search(r"[,;.:(]", self.text[cue.end() : person.start]):
                 return person
         if right and not right[0].person:
             # "said Kyiv resident Svitlana Onofryichuk": a place or group describing the person after it
-            phrase_end = re.search(r"[,;.:(—–]|\s(?:who|which|in|at|on)\s|$", self.text[right[0].end : end])
+            phrase_end = _search(r"[,;.:(—–]|\s(?:who|which|in|at|on)\s|$", self.text[right[0].end : end])
             limit = right[0].end + (phrase_end.start() if phrase_end else 0)
             person = next((m for m in mentions if m.person and not m.pronoun and right[0].end <= m.start < limit), None)
             if person and len(self.text[right[0].end : person.start].split()) <= 4:
@@ -333,7 +458,7 @@ def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: in
     cue = _CUE_RE.search(text, span.close, min(limit, head_end + 1))
     if not cue:
         return None
-    stop = re.search(r"[.;!?]|,\s+(?:who|which|after|before|when|as|because|but|and)\b", text[cue.end() : limit])
+    stop = _search(r"[.;!?]|,\s+(?:who|which|after|before|when|as|because|but|and)\b", text[cue.end() : limit])
     clause_end = cue.end() + stop.start() if stop else limit
     mention = resolver.around_cue(span.close + lead, clause_end, cue)
     if mention and mention.start >= cue.end() and cue.start() != span.close + lead:
@@ -416,11 +541,18 @@ def extract_direct_quotes(
         if attribution and attribution[0].pronoun:
             # "he said" after a quote by someone NER did not name: the last speaker is nearer
             last = next((f for f in reversed(found) if f), None)
-            said = "m" if text[attribution[0].start : attribution[0].end].lower() == "he" else "f"
+            said = "m" if text[attribution[0].start : attribution[0].end].split()[0].lower() in ("he", "his") else "f"
             if (
                 last and last[0].person and last[0].speaker and last[0].start > attribution[0].antecedent
                 and resolver.gender(last[0].entity_name) in (None, said)
             ):
+                attribution = (last[0], attribution[1])
+            elif attribution[0].speaker is None:
+                attribution = None
+        if attribution and attribution[0].document:
+            # "the statement said": the statement of whoever was quoted last
+            last = next((f for f in reversed(found) if f), None)
+            if last:
                 attribution = (last[0], attribution[1])
             elif attribution[0].speaker is None:
                 attribution = None

@@ -13,8 +13,8 @@ _PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "‘"
 _OPENERS = set(_PAIRS)
 _SENTENCE_END_RE = re.compile(r"[.!?…][”\"’»)\]]*\s+(?=[“\"„«‘(\[]?[A-Z0-9ÄÖÜÉÈ])")
 # Words ending in a full stop that do not end a sentence.
-_ABBREVIATION_RE = re.compile(
-    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Sen|Rep|St|Jr|Sr|Rev|Sept?|Oct|Nov|Dec|"
+ABBREVIATION_RE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Gov|Sens?|Reps?|St|Jr|Sr|Rev|Sept?|Oct|Nov|Dec|"
     r"Jan|Feb|Mar|Apr|Aug|No|Nos|Vol|vs|etc|Inc|Corp|Co|Ltd|U\.S|U\.K|U\.N|E\.U|a\.m|p\.m|approx|est|ca)|\b[A-Z])\.$"
 )
 
@@ -120,7 +120,7 @@ def sentence_bounds(text: str, quoted: list[QuotedSpan]) -> list[tuple[int, int]
     for start, end in paragraph_bounds(text):
         cursor = start
         for match in _SENTENCE_END_RE.finditer(flat, start, end):
-            if _ABBREVIATION_RE.search(flat[max(cursor, match.start() - 12) : match.start() + 1]):
+            if ABBREVIATION_RE.search(flat[max(cursor, match.start() - 12) : match.start() + 1]):
                 continue
             bounds.append((cursor, match.end()))
             cursor = match.end()

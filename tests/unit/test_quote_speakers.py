@@ -89,3 +89,102 @@ def test_they_is_the_group_named_last_but_not_someone_elses_group():
     assert speakers(text, ("Helena", "Helena", "GPE")) == [("protesters", "Let her speak")]
     text = "Mike Gallagher and his colleagues asked for answers. “The threat is real and growing,” they wrote."
     assert speakers(text, ("Mike Gallagher", "Mike Gallagher", "PERSON")) != [("colleagues", "The threat is")]
+
+
+# Rules of the third round (issue 4): each test is a synthetic sentence with its entities given.
+
+
+def test_a_word_inside_quote_marks_is_not_a_speaker():
+    text = (
+        "“Terrific guy,” his neighbour in both cities, Tom Reed, said in the story.\n"
+        "“He is a lot of fun to be with, and he likes good company.”"
+    )
+    people = [("Terrific", "Terrific", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON")]
+    assert speakers(text, *people) == [("Tom Reed", "He is a")]
+
+
+def test_a_place_after_a_possessive_and_a_qualified_body_speak_as_the_body():
+    text = "The Ruritanian government through its Vienna embassy said, “Mr. Holm has immunity from any suit here.”"
+    entities = [("Ruritanian", "Ruritanian", "NORP"), ("Vienna", "Vienna", "GPE")]
+    assert speakers(text, *entities) == [("Ruritanian government", "Mr. Holm has")]
+
+
+def test_the_subject_is_in_the_clause_right_before_the_verb():
+    text = "Asked whether Alma Ruiz was eligible, Tom Reed replied: “I just told you what I think of it.”"
+    people = [("Alma Ruiz", "Alma Ruiz", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON")]
+    assert speakers(text, *people) == [("Tom Reed", "I just told")]
+
+
+def test_a_name_qualifying_a_role_does_not_speak_for_the_name_after_it():
+    text = "“There is no easy scenario here at all,” Ruiz senior adviser Tom Reed said in an interview."
+    people = [("Ruiz", "Alma Ruiz", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON")]
+    assert speakers(text, *people) == [("Tom Reed", "There is no")]
+
+
+def test_an_abbreviated_title_does_not_end_the_attribution():
+    text = "“The record is highly relevant to his nomination,” said Ohio Sen. Alma Ruiz, the top Democrat."
+    entities = [("Ohio", "Ohio", "GPE"), ("Alma Ruiz", "Alma Ruiz", "PERSON")]
+    assert speakers(text, *entities) == [("Alma Ruiz", "The record is")]
+
+
+def test_his_statement_is_the_man_named_before():
+    text = (
+        "Tom Reed said the county would act. “We will act now, before it spreads,” Reed said in a statement.\n"
+        "His statement continued: “We have been in close contact with the schools.”"
+    )
+    people = [("Tom Reed", "Tom Reed", "PERSON"), ("Reed", "Tom Reed", "PERSON")]
+    assert speakers(text, *people) == [("Tom Reed", "We will act"), ("Tom Reed", "We have been")]
+
+
+def test_the_statement_speaks_for_whoever_was_quoted_last():
+    text = (
+        "The County Council met on Monday. “We will act now, before it spreads,” Tom Reed said.\n"
+        "The statement added: “Stay calm and look out for your neighbours.”"
+    )
+    entities = [("County Council", "County Council", "ORG"), ("Tom Reed", "Tom Reed", "PERSON")]
+    assert speakers(text, *entities) == [("Tom Reed", "We will act"), ("Tom Reed", "Stay calm and")]
+
+
+def test_a_role_is_the_person_named_with_that_title_later():
+    text = (
+        "Tom Reed asked about taxes at the briefing. “We will not raise taxes this year,” said the minister.\n"
+        "Finance Minister Alma Ruiz spoke after a cabinet meeting."
+    )
+    people = [("Tom Reed", "Tom Reed", "PERSON"), ("Alma Ruiz", "Alma Ruiz", "PERSON")]
+    assert speakers(text, *people) == [("Alma Ruiz", "We will not")]
+
+
+def test_a_qualified_role_is_the_person_with_the_same_qualifier():
+    text = (
+        "Ukrainian President Olek Marko met US President Bill Hart on Monday. "
+        "Later the Ukrainian President said: “We need more help right now.”"
+    )
+    people = [("Olek Marko", "Olek Marko", "PERSON"), ("Bill Hart", "Bill Hart", "PERSON")]
+    assert speakers(text, *people) == [("Olek Marko", "We need more")]
+
+
+def test_a_role_phrase_is_not_its_own_apposition_and_a_body_before_a_title_is_skipped():
+    text = (
+        "Tom Reed has criticised the alliance for months. In a post after talks with Nato Secretary General "
+        "Olek Marko, the US President said: “The alliance was not there when we needed it.”"
+    )
+    entities = [("Tom Reed", "Tom Reed", "PERSON"), ("Nato", "Nato", "ORG"), ("Olek Marko", "Olek Marko", "PERSON")]
+    assert speakers(text, *entities) == [("Tom Reed", "The alliance was")]
+
+
+def test_a_sentence_opening_with_she_continues_her_not_the_man_named_in_it():
+    text = (
+        "Alma Ruiz sued Tom Reed in 2015. Some details of her claims changed. "
+        "She said she was 15 when Reed met her. She said she “may have made a mistake” about the dates."
+    )
+    people = [("Alma Ruiz", "Alma Ruiz", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON"), ("Reed", "Tom Reed", "PERSON")]
+    assert speakers(text, *people) == [("Alma Ruiz", "may have made")]
+
+
+def test_a_letter_signed_by_people_speaks_for_its_first_signer():
+    text = (
+        "“Reopening too quickly threatens to erase the progress made,” says the letter, signed by "
+        "Sens. Alma Ruiz (D-Md.), Tom Reed (D-Md.) and Bill Hart (D-Va.)."
+    )
+    people = [("Alma Ruiz", "Alma Ruiz", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON"), ("Bill Hart", "Bill Hart", "PERSON")]
+    assert speakers(text, *people) == [("Alma Ruiz", "Reopening too quickly")]
