@@ -198,6 +198,22 @@ def stage_table(runs: list[tuple[str, dict]], ref: dict) -> list[str]:
     return lines
 
 
+LOAD_STEPS = ("load_transaction", "refresh_search_index", "refresh_duplicates", "refresh_metrics", "refresh_publish")
+
+
+def load_table(runs: list[tuple[str, dict]]) -> list[str]:
+    """Markdown: where each run's load+refresh seconds go, and orchestration without start-up."""
+    head = ["run", "load+refresh", "load transaction", "search index", "duplicates", "metrics + checks", "publish snapshot",
+            "orchestration", "of it start-up", "rest (processes, Prefect tasks, tail, exit)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name, r in runs:
+        s = r["stages"]
+        cells = [name, f"{s.get('load', 0):.1f}", *(f"{s.get(k, 0):.1f}" for k in LOAD_STEPS), f"{r['orchestration']:.1f}",
+                 f"{s.get('startup', 0):.1f}", f"{r['orchestration'] - s.get('startup', 0):.1f}"]
+        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("warc", nargs="?", type=Path, default=DEFAULT)
@@ -266,6 +282,8 @@ def main() -> None:
                 os.environ["PREFECT_API_URL"] = saved
     print()
     print("\n".join(stage_table(runs, ref)))
+    print()
+    print("\n".join(load_table(runs)))
     per_page_small = part["wall"] / part["inputs"]
     per_page_full = first["wall"] / first["inputs"]
     print(f"\ngrowth: {part['inputs']} pages {part['wall']:.1f} s ({1000 * per_page_small:.0f} ms/page), "

@@ -181,7 +181,7 @@ def backfill(sources: list[str], shards: int, deployment: str, warehouse: str | 
         counts.rejected = sum(rejected.values())
         if not counts.balanced():
             raise RuntimeError(f"backfill {run_id} lost track of inputs: {asdict(counts)}")
-        report.counts, report.replaced, report.status = load(settings, header, counts)
+        report.counts, report.replaced, report.status, _steps = load(settings, header, counts)
         if report.status == "deferred":
             report.message = BUSY_AT_LOAD
         report.task_runs = 2

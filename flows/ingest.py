@@ -437,8 +437,11 @@ def run_row(header: dict, counts: RunCounts, status: str, message: str | None = 
     }
 
 
-def refresh_warehouse(con, settings: Settings, run_ids: list[str], articles_changed: bool) -> None:
-    """After a load: rebuild search index and duplicate clusters, measure the runs, publish a snapshot."""
+def refresh_warehouse(con, settings: Settings, run_ids: list[str], articles_changed: bool) -> dict[str, float]:
+    """After a load: rebuild search index and duplicate clusters, measure the runs, publish a snapshot.
+
+    Returns the seconds of each step (search_index, duplicates, metrics, publish).
+    """
     logger = get_run_logger() if flow_run.get_id() else None
     timings = {}
     clock = time.perf_counter()
@@ -460,6 +463,7 @@ def refresh_warehouse(con, settings: Settings, run_ids: list[str], articles_chan
         logger.info("refreshed warehouse in %s", {k: round(v, 3) for k, v in timings.items()})
         if failures:
             logger.warning("quality checks found problems (see run_metrics): %s", failures)
+    return timings
 
 
 def load_pending(settings: Settings) -> list[str]:
@@ -486,26 +490,30 @@ def _defer(counts: RunCounts) -> RunCounts:
 
 
 @task(name="load-run", cache_policy=NO_CACHE)
-def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts, int, str]:
+def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts, int, str, dict[str, float]]:
     """Load everything the run staged in one transaction, publish its Parquet and a snapshot.
 
     When the warehouse stays locked (an analyst holds it open), the staged run is kept with
     its complete `runs` row and loaded by the next run or `newsroom load`: the status is then
-    `deferred` and the staged inputs count as deferred. Returns counts, replaced, status.
+    `deferred` and the staged inputs count as deferred. Returns counts, replaced, status and
+    the seconds of the load's steps (the transaction, then each refresh step).
     """
     progress().phase("Loading", None)
     run_id = header["run_id"]
     row = run_row(header, counts, "completed")
     try:
         with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
+            clock = time.perf_counter()
             result = load_run(con, settings.warehouse, run_id, row)
             publish_staging(con, settings.warehouse, run_id)
-            refresh_warehouse(con, settings, [run_id], articles_changed=bool(result.loaded or result.replaced))
+            steps = {"load_transaction": time.perf_counter() - clock}
+            refreshed = refresh_warehouse(con, settings, [run_id], articles_changed=bool(result.loaded or result.replaced))
+            steps |= {f"refresh_{step}": seconds for step, seconds in refreshed.items()}
     except WarehouseBusy:
         # Only a busy warehouse makes a pending load: a load that failed for another reason
         # is not retried by every later run; its inputs are processed again instead.
         write_manifest(settings.warehouse, run_id, row)
-        return _defer(counts), 0, "deferred"
+        return _defer(counts), 0, "deferred", {}
     if result.quarantined:
         counts.loaded -= result.lost_articles
         counts.rejected -= result.lost_rejects
@@ -518,7 +526,7 @@ def load(settings: Settings, header: dict, counts: RunCounts) -> tuple[RunCounts
         counts.loaded -= result.duplicates
         counts.skipped += result.duplicates
         counts.skipped_by_reason["duplicate"] = counts.skipped_by_reason.get("duplicate", 0) + result.duplicates
-    return counts, result.replaced, "completed"
+    return counts, result.replaced, "completed", steps
 
 
 def make_batches(todo: list[PlannedInput], size: int, workers: int = 1) -> list[list[PlannedInput]]:
@@ -721,8 +729,9 @@ def ingest(
         if not counts.balanced():
             raise RuntimeError(f"run {run_id} lost track of inputs: {asdict(counts)}")
         stage_clock = time.perf_counter()
-        report.counts, report.replaced, report.status = load(settings, header, counts)
+        report.counts, report.replaced, report.status, steps = load(settings, header, counts)
         stages["load"] = time.perf_counter() - stage_clock
+        stages.update(steps)
         if report.status == "completed":
             stages["flow_wall"] = time.perf_counter() - clock
             try:
