@@ -176,6 +176,35 @@ def url_date(url: str | None) -> datetime | None:
         return None
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ISO_PREFIX_RE = re.compile(r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d?):(\d\d?))?")
+# "Tue, Sep 15 2020 10:01:41 EDT", "15 September 2020 10:01", "September 15, 2020"
+_NAMED_MONTH_RE = re.compile(
+    r"(?:\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+)?\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?,?\s+((?:19|20)\d\d)\b(?:,?\s+(?:at\s+)?(\d{1,2}):(\d\d))?",
+    re.IGNORECASE,
+)
+
+
+def _loose_wall_time(value: str) -> str | None:
+    """The wall time of a date that is not ISO 8601 ("2020-12-05T23:15:0Z", "Tue, Sep 15 2020 10:01:41 EDT").
+
+    Any zone name or offset is dropped, as for ISO dates: the publisher's own day is wanted.
+    """
+    if match := _ISO_PREFIX_RE.match(value):
+        year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
+    elif (match := _NAMED_MONTH_RE.search(value)) and bool(match.group(1)) != bool(match.group(3)):
+        day = int(match.group(1) or match.group(3))
+        month, year = _MONTHS.index(match.group(2).lower()) + 1, int(match.group(4))
+        hour, minute = int(match.group(5) or 0), int(match.group(6) or 0)
+    else:
+        return None
+    try:
+        return datetime(year, month, day, hour, minute).isoformat()
+    except ValueError:
+        return None
+
+
 def json_ld_published(article: dict | None, url: str | None = None) -> datetime | None:
     """The article's datePublished as the publisher's local wall time (its offset dropped, not converted).
 
@@ -192,7 +221,7 @@ def json_ld_published(article: dict | None, url: str | None = None) -> datetime 
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        return None
+        return parse_published(_loose_wall_time(value))
     local = parsed.replace(tzinfo=None)
     if parsed.utcoffset() == timedelta(0) and (in_url := url_date(url)):
         day = (in_url.date() - local.date()).days

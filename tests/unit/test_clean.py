@@ -180,6 +180,26 @@ def test_json_ld_utc_date_near_midnight_defers_to_the_url(published, url, expect
     assert json_ld_published({"@type": "NewsArticle", "datePublished": published}, url) == expected
 
 
+@pytest.mark.parametrize(
+    "published,expected",
+    [
+        # RFC-822-like, zone name dropped: the publisher's wall time
+        ("Tue, Sep 15 2020 10:01:41 EDT", datetime(2020, 9, 15, 10, 1)),
+        ("15 September 2020 22:05", datetime(2020, 9, 15, 22, 5)),
+        ("September 15, 2020", datetime(2020, 9, 15)),
+        # ISO-like but not ISO 8601 (one-digit seconds)
+        ("2020-12-05T23:15:0Z", datetime(2020, 12, 5, 23, 15)),
+        # no day: not a publication date
+        ("September 2020", None),
+        ("yesterday", None),
+    ],
+)
+def test_json_ld_date_in_other_forms(published, expected):
+    from tasks.clean import json_ld_published
+
+    assert json_ld_published({"@type": "NewsArticle", "datePublished": published}) == expected
+
+
 def test_json_ld_authors_keep_their_case_and_split():
     ld = '{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "Felix Schröder und Jörg Soldwisch, dpa"}]}'
     assert clean_page(_ld_page(ld), "html").authors == ["Felix Schröder", "Jörg Soldwisch", "dpa"]
