@@ -361,6 +361,8 @@ def _drop_leading_title(text: str, title: str | None) -> str:
 
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»*]\s+|\s*[：｜|ㅣ]\s*")
 _DATE_ONLY_RE = re.compile(r"^[\d./\s-]+$")
+# "by Maria Okafor": a byline segment (up to four capitalised names), never a headline
+_BYLINE_SEGMENT_RE = re.compile(r"^(?:by|von|par|por|di|door|af|av)\s+(?:[A-ZÀ-Ý][\w.'’-]*\s*){1,4}$")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _META_TITLE_RE = re.compile(
     r"<meta[^>]+(?:property|name)\s*=\s*[\"'](?:og:title|twitter:title)[\"'][^>]*content\s*=\s*([\"'])(.*?)\1", re.IGNORECASE
@@ -384,7 +386,7 @@ def _site_words(site_name: str | None, url: str | None) -> set[str]:
 def _is_site_segment(segment: str, site: set[str]) -> bool:
     """A title segment that only names the site (or is a date): "Börsen-Zeitung", "DW", "13.06.2023"."""
     words = set(re.findall(r"\w+", segment.casefold().translate(_TRANSLITERATION)))
-    if not words or _DATE_ONLY_RE.match(segment.strip()):
+    if not words or _DATE_ONLY_RE.match(segment.strip()) or _BYLINE_SEGMENT_RE.match(segment.strip()):
         return True
     if not site or len(segment) > 60:
         return False
@@ -394,6 +396,21 @@ def _is_site_segment(segment: str, site: set[str]) -> bool:
         return True
     # a short trailing name that carries the site's own name ("Die Neue Südtiroler Tageszeitung")
     return len(words) <= 6 and any(len(word) >= 5 and word in site for word in words)
+
+
+def _segment_run(title: str, headline: str) -> str | None:
+    """The run of whole title segments after the first that reads as the headline, if any."""
+    segments = _TITLE_SEPARATOR_RE.split(title)
+    separators = _TITLE_SEPARATOR_RE.findall(title)
+    inner = _fold(headline)
+    for start in range(1, len(segments)):
+        joined = segments[start]
+        for end in range(start + 1, len(segments) + 1):
+            if _fold(joined) == inner:
+                return joined.strip()
+            if end < len(segments):
+                joined += separators[end - 1] + segments[end]
+    return None
 
 
 def normalise_title(
@@ -418,6 +435,11 @@ def normalise_title(
         # "Headline - Site …": the page's headline followed by anything after a separator
         if len(inner) >= 15 and folded.startswith(inner) and rest and _TITLE_SEPARATOR_RE.match(title[len(text) :] or " "):
             return text
+    # "Section | Headline | Site": the page's headline as a whole segment run further in
+    for candidate in candidates:
+        text = " ".join(html_unescape(candidate).split())
+        if len(text) >= 25 and (found := _segment_run(title, text)):
+            return found
     site = _site_words(site_name, url)
     segments = _TITLE_SEPARATOR_RE.split(title)
     separators = _TITLE_SEPARATOR_RE.findall(title)

@@ -115,6 +115,12 @@ def test_detect_language():
         ("Kenia: Nairobi von unten", "<h1>Nairobi von unten</h1>", "Die Zeit", "https://www.zeit.de/x", "Kenia: Nairobi von unten"),
         ("Port of Kestrel Bay to close", "", "The Coastal Ledger", None, "Port of Kestrel Bay to close"),
         ("Harbour reopens after the storm * Coastal Ledger * by Maria Okafor", "<h1>Harbour reopens after the storm</h1>", None, None, "Harbour reopens after the storm"),
+        # a trailing byline segment is not part of the headline
+        ("Harbour reopens after the long storm | The Coastal Ledger | by Maria Okafor", "", "The Coastal Ledger", "https://www.coastalledger.com/a", "Harbour reopens after the long storm"),
+        ("Stand by Me | Coastal Ledger", "", "Coastal Ledger", None, "Stand by Me"),
+        # the page's headline as whole segments after a section label
+        ("Sailing | Harbour reopens after the long storm", "<h1>Harbour reopens after the long storm</h1>", None, None, "Harbour reopens after the long storm"),
+        ("Ledger | Sailing | Harbour reopens after the long storm | Extra", "<h1>Harbour reopens after the long storm</h1>", None, None, "Harbour reopens after the long storm"),
     ],
 )
 def test_titles_lose_the_site_name(title, html, site, url, expected):
