@@ -206,18 +206,21 @@ def _loose_wall_time(value: str) -> str | None:
 
 
 def json_ld_published(article: dict | None, url: str | None = None) -> datetime | None:
-    """The article's datePublished as the publisher's local wall time (its offset dropped, not converted).
+    """The article's JSON-LD datePublished as the publisher's local wall time (see `publisher_time`)."""
+    if not article:
+        return None
+    value = article.get("datePublished") or article.get("dateCreated")
+    return publisher_time(value, url) if isinstance(value, str) else None
+
+
+def publisher_time(value: str, url: str | None = None) -> datetime | None:
+    """A declared publication time as the publisher's local wall time (its offset dropped, not converted).
 
     A time in UTC ("Z", "+00:00") does not tell the publisher's day near midnight: when the
     URL's path carries the day before (the time early in the UTC day, as in the Americas'
     evening) or the day after (late in the UTC day, as in Asia's morning), the URL's day is
     the local one and is kept.
     """
-    if not article:
-        return None
-    value = article.get("datePublished") or article.get("dateCreated")
-    if not isinstance(value, str):
-        return None
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
@@ -228,6 +231,25 @@ def json_ld_published(article: dict | None, url: str | None = None) -> datetime 
         if (day == -1 and local.hour < 8) or (day == 1 and local.hour >= 14):
             return parse_published(in_url.isoformat())
     return parse_published(local.isoformat())
+
+
+# Publication time declared in the markup: <meta property="article:published_time" content=…>,
+# microdata <time itemprop="datePublished" datetime=…> / <meta itemprop="datePublished" content=…>.
+# Opening tags only, within the first 500,000 characters.
+_DECLARED_TAG_RE = re.compile(
+    r"<(?:meta|time|span|div|p)\b[^<>]*?(?:property|name|itemprop)\s*=\s*[\"']?"
+    r"(?:article:published_time|og:published_time|datePublished)[\"'\s>][^<>]*>",
+    re.IGNORECASE,
+)
+_DATE_ATTRIBUTE_RE = re.compile(r"\s(?:content|datetime)\s*=\s*([\"'])([^\"'<>]{8,60})\1", re.IGNORECASE)
+
+
+def declared_published(html: str, url: str | None = None) -> datetime | None:
+    """The first publication time the page declares in meta or microdata markup (see `publisher_time`)."""
+    for match in _DECLARED_TAG_RE.finditer(html[:500_000]):
+        if (value := _DATE_ATTRIBUTE_RE.search(match.group(0))) and (found := publisher_time(value.group(2), url)):
+            return found
+    return None
 
 
 _WORD_RE = re.compile(r"\w+")
@@ -596,9 +618,13 @@ def clean_html_article(
     authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
     # the article's own datePublished first; else htmldate on the page itself, which finds
     # the date more often than through trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
-    published_at = json_ld_published(ld_article, document.url or url) or parse_published(
-        (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
-        or document.date
+    published_at = (
+        json_ld_published(ld_article, document.url or url)
+        or declared_published(html, document.url or url)
+        or parse_published(
+            (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
+            or document.date
+        )
     )
     return CleanedPage(
         title=title,
