@@ -224,7 +224,7 @@ def publisher_time(value: str, url: str | None = None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        return parse_published(_loose_wall_time(value))
+        return parse_published(_loose_wall_time(value[:100]))
     local = parsed.replace(tzinfo=None)
     if parsed.utcoffset() == timedelta(0) and (in_url := url_date(url)):
         day = (in_url.date() - local.date()).days
@@ -425,6 +425,8 @@ def _segment_run(title: str, headline: str) -> str | None:
     segments = _TITLE_SEPARATOR_RE.split(title)
     separators = _TITLE_SEPARATOR_RE.findall(title)
     inner = _fold(headline)
+    if len(segments) > 12:  # no real title has more; bounds the pairs tried on hostile pages
+        return None
     for start in range(1, len(segments)):
         joined = segments[start]
         for end in range(start + 1, len(segments) + 1):
@@ -616,8 +618,9 @@ def clean_html_article(
     if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
         ld_names = []
     authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
-    # the article's own datePublished first; else htmldate on the page itself, which finds
-    # the date more often than through trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
+    # the article's own datePublished first, then a publication time declared in the markup;
+    # else htmldate on the page itself, which finds the date more often than through
+    # trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
     published_at = (
         json_ld_published(ld_article, document.url or url)
         or declared_published(html, document.url or url)
