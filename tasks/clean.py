@@ -176,29 +176,80 @@ def url_date(url: str | None) -> datetime | None:
         return None
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_ISO_PREFIX_RE = re.compile(r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d?):(\d\d?))?")
+# "Tue, Sep 15 2020 10:01:41 EDT", "15 September 2020 10:01", "September 15, 2020"
+_NAMED_MONTH_RE = re.compile(
+    r"(?:\b(\d{1,2})(?:st|nd|rd|th)?\.?\s+)?\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?,?\s+((?:19|20)\d\d)\b(?:,?\s+(?:at\s+)?(\d{1,2}):(\d\d))?",
+    re.IGNORECASE,
+)
+
+
+def _loose_wall_time(value: str) -> str | None:
+    """The wall time of a date that is not ISO 8601 ("2020-12-05T23:15:0Z", "Tue, Sep 15 2020 10:01:41 EDT").
+
+    Any zone name or offset is dropped, as for ISO dates: the publisher's own day is wanted.
+    """
+    if match := _ISO_PREFIX_RE.match(value):
+        year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
+    elif (match := _NAMED_MONTH_RE.search(value)) and bool(match.group(1)) != bool(match.group(3)):
+        day = int(match.group(1) or match.group(3))
+        month, year = _MONTHS.index(match.group(2).lower()) + 1, int(match.group(4))
+        hour, minute = int(match.group(5) or 0), int(match.group(6) or 0)
+    else:
+        return None
+    try:
+        return datetime(year, month, day, hour, minute).isoformat()
+    except ValueError:
+        return None
+
+
 def json_ld_published(article: dict | None, url: str | None = None) -> datetime | None:
-    """The article's datePublished as the publisher's local wall time (its offset dropped, not converted).
+    """The article's JSON-LD datePublished as the publisher's local wall time (see `publisher_time`)."""
+    if not article:
+        return None
+    value = article.get("datePublished") or article.get("dateCreated")
+    return publisher_time(value, url) if isinstance(value, str) else None
+
+
+def publisher_time(value: str, url: str | None = None) -> datetime | None:
+    """A declared publication time as the publisher's local wall time (its offset dropped, not converted).
 
     A time in UTC ("Z", "+00:00") does not tell the publisher's day near midnight: when the
     URL's path carries the day before (the time early in the UTC day, as in the Americas'
     evening) or the day after (late in the UTC day, as in Asia's morning), the URL's day is
     the local one and is kept.
     """
-    if not article:
-        return None
-    value = article.get("datePublished") or article.get("dateCreated")
-    if not isinstance(value, str):
-        return None
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        return None
+        return parse_published(_loose_wall_time(value[:100]))
     local = parsed.replace(tzinfo=None)
     if parsed.utcoffset() == timedelta(0) and (in_url := url_date(url)):
         day = (in_url.date() - local.date()).days
         if (day == -1 and local.hour < 8) or (day == 1 and local.hour >= 14):
             return parse_published(in_url.isoformat())
     return parse_published(local.isoformat())
+
+
+# Publication time declared in the markup: <meta property="article:published_time" content=…>,
+# microdata <time itemprop="datePublished" datetime=…> / <meta itemprop="datePublished" content=…>.
+# Opening tags only, within the first 500,000 characters.
+_DECLARED_TAG_RE = re.compile(
+    r"<(?:meta|time|span|div|p)\b[^<>]*?(?:property|name|itemprop)\s*=\s*[\"']?"
+    r"(?:article:published_time|og:published_time|datePublished)[\"'\s>][^<>]*>",
+    re.IGNORECASE,
+)
+_DATE_ATTRIBUTE_RE = re.compile(r"\s(?:content|datetime)\s*=\s*([\"'])([^\"'<>]{8,60})\1", re.IGNORECASE)
+
+
+def declared_published(html: str, url: str | None = None) -> datetime | None:
+    """The first publication time the page declares in meta or microdata markup (see `publisher_time`)."""
+    for match in _DECLARED_TAG_RE.finditer(html[:500_000]):
+        if (value := _DATE_ATTRIBUTE_RE.search(match.group(0))) and (found := publisher_time(value.group(2), url)):
+            return found
+    return None
 
 
 _WORD_RE = re.compile(r"\w+")
@@ -332,6 +383,8 @@ def _drop_leading_title(text: str, title: str | None) -> str:
 
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»*]\s+|\s*[：｜|ㅣ]\s*")
 _DATE_ONLY_RE = re.compile(r"^[\d./\s-]+$")
+# "by Maria Okafor": a byline segment (up to four capitalised names), never a headline
+_BYLINE_SEGMENT_RE = re.compile(r"^(?:by|von|par|por|di|door|af|av)\s+(?:[A-ZÀ-Ý][\w.'’-]*\s*){1,4}$")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _META_TITLE_RE = re.compile(
     r"<meta[^>]+(?:property|name)\s*=\s*[\"'](?:og:title|twitter:title)[\"'][^>]*content\s*=\s*([\"'])(.*?)\1", re.IGNORECASE
@@ -355,7 +408,7 @@ def _site_words(site_name: str | None, url: str | None) -> set[str]:
 def _is_site_segment(segment: str, site: set[str]) -> bool:
     """A title segment that only names the site (or is a date): "Börsen-Zeitung", "DW", "13.06.2023"."""
     words = set(re.findall(r"\w+", segment.casefold().translate(_TRANSLITERATION)))
-    if not words or _DATE_ONLY_RE.match(segment.strip()):
+    if not words or _DATE_ONLY_RE.match(segment.strip()) or _BYLINE_SEGMENT_RE.match(segment.strip()):
         return True
     if not site or len(segment) > 60:
         return False
@@ -365,6 +418,23 @@ def _is_site_segment(segment: str, site: set[str]) -> bool:
         return True
     # a short trailing name that carries the site's own name ("Die Neue Südtiroler Tageszeitung")
     return len(words) <= 6 and any(len(word) >= 5 and word in site for word in words)
+
+
+def _segment_run(title: str, headline: str) -> str | None:
+    """The run of whole title segments after the first that reads as the headline, if any."""
+    segments = _TITLE_SEPARATOR_RE.split(title)
+    separators = _TITLE_SEPARATOR_RE.findall(title)
+    inner = _fold(headline)
+    if len(segments) > 12:  # no real title has more; bounds the pairs tried on hostile pages
+        return None
+    for start in range(1, len(segments)):
+        joined = segments[start]
+        for end in range(start + 1, len(segments) + 1):
+            if _fold(joined) == inner:
+                return joined.strip()
+            if end < len(segments):
+                joined += separators[end - 1] + segments[end]
+    return None
 
 
 def normalise_title(
@@ -389,6 +459,11 @@ def normalise_title(
         # "Headline - Site …": the page's headline followed by anything after a separator
         if len(inner) >= 15 and folded.startswith(inner) and rest and _TITLE_SEPARATOR_RE.match(title[len(text) :] or " "):
             return text
+    # "Section | Headline | Site": the page's headline as a whole segment run further in
+    for candidate in candidates:
+        text = " ".join(html_unescape(candidate).split())
+        if len(text) >= 25 and (found := _segment_run(title, text)):
+            return found
     site = _site_words(site_name, url)
     segments = _TITLE_SEPARATOR_RE.split(title)
     separators = _TITLE_SEPARATOR_RE.findall(title)
@@ -543,11 +618,16 @@ def clean_html_article(
     if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
         ld_names = []
     authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
-    # the article's own datePublished first; else htmldate on the page itself, which finds
-    # the date more often than through trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
-    published_at = json_ld_published(ld_article, document.url or url) or parse_published(
-        (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
-        or document.date
+    # the article's own datePublished first, then a publication time declared in the markup;
+    # else htmldate on the page itself, which finds the date more often than through
+    # trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
+    published_at = (
+        json_ld_published(ld_article, document.url or url)
+        or declared_published(html, document.url or url)
+        or parse_published(
+            (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
+            or document.date
+        )
     )
     return CleanedPage(
         title=title,

@@ -60,7 +60,7 @@ def test_html_metadata_reaches_the_warehouse(inputs, warehouse):
     )
     assert url == "https://coastal-ledger.example/news/2024/03/14/port-night-shifts"
     assert authors == ["Maria Okafor"]
-    assert str(published) == "2024-03-14 00:00:00"
+    assert str(published) == "2024-03-14 08:30:00"  # the time the page declares
     assert (site, language) == ("The Coastal Ledger", "en")
     assert description.startswith("City council votes")
 

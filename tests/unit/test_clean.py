@@ -34,7 +34,7 @@ def test_html_article_metadata_and_main_text():
     page = clean_page((DATA / "harbour_article.html").read_bytes(), "html")
     assert page.title == "Port of Kestrel Bay to close night shifts after budget vote"
     assert page.authors == ["Maria Okafor"]
-    assert page.published_at == datetime(2024, 3, 14)
+    assert page.published_at == datetime(2024, 3, 14, 8, 30)  # article:published_time
     assert page.language == "en"
     assert page.site_name == "The Coastal Ledger"
     assert page.url == "https://coastal-ledger.example/news/2024/03/14/port-night-shifts"
@@ -115,6 +115,12 @@ def test_detect_language():
         ("Kenia: Nairobi von unten", "<h1>Nairobi von unten</h1>", "Die Zeit", "https://www.zeit.de/x", "Kenia: Nairobi von unten"),
         ("Port of Kestrel Bay to close", "", "The Coastal Ledger", None, "Port of Kestrel Bay to close"),
         ("Harbour reopens after the storm * Coastal Ledger * by Maria Okafor", "<h1>Harbour reopens after the storm</h1>", None, None, "Harbour reopens after the storm"),
+        # a trailing byline segment is not part of the headline
+        ("Harbour reopens after the long storm | The Coastal Ledger | by Maria Okafor", "", "The Coastal Ledger", "https://www.coastalledger.com/a", "Harbour reopens after the long storm"),
+        ("Stand by Me | Coastal Ledger", "", "Coastal Ledger", None, "Stand by Me"),
+        # the page's headline as whole segments after a section label
+        ("Sailing | Harbour reopens after the long storm", "<h1>Harbour reopens after the long storm</h1>", None, None, "Harbour reopens after the long storm"),
+        ("Ledger | Sailing | Harbour reopens after the long storm | Extra", "<h1>Harbour reopens after the long storm</h1>", None, None, "Harbour reopens after the long storm"),
     ],
 )
 def test_titles_lose_the_site_name(title, html, site, url, expected):
@@ -178,6 +184,53 @@ def test_json_ld_utc_date_near_midnight_defers_to_the_url(published, url, expect
     from tasks.clean import json_ld_published
 
     assert json_ld_published({"@type": "NewsArticle", "datePublished": published}, url) == expected
+
+
+@pytest.mark.parametrize(
+    "published,expected",
+    [
+        # RFC-822-like, zone name dropped: the publisher's wall time
+        ("Tue, Sep 15 2020 10:01:41 EDT", datetime(2020, 9, 15, 10, 1)),
+        ("15 September 2020 22:05", datetime(2020, 9, 15, 22, 5)),
+        ("September 15, 2020", datetime(2020, 9, 15)),
+        # ISO-like but not ISO 8601 (one-digit seconds)
+        ("2020-12-05T23:15:0Z", datetime(2020, 12, 5, 23, 15)),
+        # no day: not a publication date
+        ("September 2020", None),
+        ("yesterday", None),
+    ],
+)
+def test_json_ld_date_in_other_forms(published, expected):
+    from tasks.clean import json_ld_published
+
+    assert json_ld_published({"@type": "NewsArticle", "datePublished": published}) == expected
+
+
+@pytest.mark.parametrize(
+    "markup,expected",
+    [
+        ('<time class="d" itemprop="datePublished" datetime="2023-08-30T16:45+0100">30 Aug</time>', datetime(2023, 8, 30, 16, 45)),
+        ('<meta property="article:published_time" content="2023-08-30T23:50:00-04:00"/>', datetime(2023, 8, 30, 23, 50)),
+        ("<meta itemprop=datePublished content='2023-08-30'>", datetime(2023, 8, 30)),
+        # modification times and other dates are not the publication date
+        ('<meta property="article:modified_time" content="2023-08-30T16:45:00Z"/>', None),
+        ('<time datetime="2019-02-05">5 Feb 2019</time>', None),
+    ],
+)
+def test_publication_date_declared_in_markup(markup, expected):
+    from tasks.clean import declared_published
+
+    assert declared_published(f"<html><head></head><body>{markup}</body></html>") == expected
+
+
+def test_declared_date_is_used_without_json_ld():
+    # an older date elsewhere in the page does not win over the declared one
+    body = "<p>The harbour, built in 2019-02-05, reopened on Monday after the storm, officials said.</p>" * 3
+    html = (
+        '<html lang="en"><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>'
+        f'<time itemprop="datePublished" datetime="2023-08-30T16:45+0100">30 August 2023</time>{body}</article></body></html>'
+    )
+    assert clean_page(html.encode(), "html").published_at == datetime(2023, 8, 30, 16, 45)
 
 
 def test_json_ld_authors_keep_their_case_and_split():
