@@ -330,9 +330,9 @@ def _vote_labels(text: str, spans: list[list]) -> None:
 
 
 # NER reads texts in pieces of at most this many characters, cut at paragraph ends. spaCy
-# pads every document of an `nlp.pipe` batch to the longest one, so a batch holding one long
-# article cost +130 MiB of transient memory and twice the time; pieces of ~1,000 characters
-# need no extra memory and halve NER time (benchmarks/RESULTS.md, "NER in pieces").
+# pads every document of an `nlp.pipe` batch to the longest one, so a batch holding long
+# articles cost +130-250 MiB of transient memory per process; pieces of ~1,000 characters need
+# ~20 MiB and no more time (benchmarks/RESULTS.md, "NER in pieces").
 NER_PIECE_CHARS = 1000
 
 
