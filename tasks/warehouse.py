@@ -124,10 +124,11 @@ def relocate_rewritten_records(con: duckdb.DuckDBPyConnection, files: dict[str, 
     page; the usual replace-on-change then loads the new version in its place); else its
     own source if a record with other content stands there now (replaced as usual); else
     `<file>#gone-<offset=n>`: its record is no longer in the file, the article stays, and
-    `reprocess` counts its raw input as missing; a new article of this run from the same
-    file with its URL replaces it at load (`load/delete_replaced_articles.sql`): pages that
-    declare a canonical URL are known by it only once cleaned. Rejects move with their content. Returns
-    the number of rows moved; the caller commits.
+    `reprocess` counts its raw input as missing. A new article of this run from the same
+    file with its URL replaces a gone one at load (`load/delete_replaced_articles.sql`):
+    pages that declare a canonical URL are known by it only once cleaned.
+
+    Rejects move with their content. Returns the number of rows moved; the caller commits.
     """
     moves: list[dict] = []
     for path, records in files.items():
@@ -162,11 +163,10 @@ def relocate_rewritten_records(con: duckdb.DuckDBPyConnection, files: dict[str, 
             if source not in targets:
                 targets[source] = source if source in free_sources else f"{prefix}gone-{source[len(prefix):]}"
         moves += [{"target": "articles", "old_source": old, "new_source": new, "input_id": None} for old, new in targets.items()]
-        if stale:  # the file was rewritten: its rejects may have moved too
-            by_input = {input_id: source for source, input_id, _ in records if input_id is not None}
-            for source, input_id in con.execute(load_sql("load/select_file_rejects.sql"), {"prefix": prefix}).fetchall():
-                if (source, input_id) not in current and input_id in by_input:
-                    moves.append({"target": "rejects", "old_source": source, "new_source": by_input[input_id], "input_id": input_id})
+        by_input = {input_id: source for source, input_id, _ in records if input_id is not None}
+        for source, input_id in con.execute(load_sql("load/select_file_rejects.sql"), {"prefix": prefix}).fetchall():
+            if (source, input_id) not in current and input_id in by_input:
+                moves.append({"target": "rejects", "old_source": source, "new_source": by_input[input_id], "input_id": input_id})
     moves = [m for m in moves if m["old_source"] != m["new_source"]]
     if moves:
         con.register("relocations", pa.Table.from_pylist(moves, schema=_RELOCATIONS))

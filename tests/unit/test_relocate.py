@@ -67,3 +67,9 @@ def test_rejects_of_moved_records_move_with_them(tmp_path):
     con = warehouse(tmp_path, [(f"{F}#offset=0", "A", "u/a")], rejects=[(f"{F}#offset=100", "R")])
     relocate_rewritten_records(con, {F: [(f"{F}#offset=0", "A2", "u/a"), (f"{F}#offset=140", "R", "u/r")]})
     assert sources(con, "rejects", "input_id") == {"R": f"{F}#offset=140"}
+
+
+def test_rejects_move_also_in_a_file_that_has_no_articles(tmp_path):
+    con = warehouse(tmp_path, [], rejects=[(f"{F}#offset=0", "R1"), (f"{F}#offset=50", "R2")])
+    relocate_rewritten_records(con, {F: [(f"{F}#offset=0", "N", "u/n"), (f"{F}#offset=70", "R1", "u/r1"), (f"{F}#offset=140", "R2", "u/r2")]})
+    assert sources(con, "rejects", "input_id") == {"R1": f"{F}#offset=70", "R2": f"{F}#offset=140"}
