@@ -201,9 +201,11 @@ def load_run(con, warehouse: Path, run_id: str, run_row: dict) -> LoadResult:
     con.execute("begin transaction")
     try:
         if articles:
+            con.execute(load_sql("load/select_replaced_articles.sql"), {"files": articles})
             for table in CHILD_TABLES:
-                con.execute(load_sql(f"load/delete_replaced_{table}.sql"), {"articles": articles})
-            result.replaced = con.execute(load_sql("load/delete_replaced_articles.sql"), {"files": articles}).fetchone()[0]
+                con.execute(load_sql(f"load/delete_replaced_{table}.sql"))
+            result.replaced = con.execute(load_sql("load/delete_replaced_articles.sql")).fetchone()[0]
+            con.execute("drop table replaced_articles")
             result.loaded = con.execute(load_sql("load/insert_articles.sql"), {"files": articles}).fetchone()[0]
             for table in CHILD_TABLES:
                 files = staged_files(warehouse, run_id, table)

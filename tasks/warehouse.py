@@ -125,7 +125,7 @@ def relocate_rewritten_records(con: duckdb.DuckDBPyConnection, files: dict[str, 
     own source if a record with other content stands there now (replaced as usual); else
     `<file>#gone-<offset=n>`: its record is no longer in the file, the article stays, and
     `reprocess` counts its raw input as missing. A new article of this run from the same
-    file with its URL replaces a gone one at load (`load/delete_replaced_articles.sql`):
+    file with its URL replaces a gone one at load (`load/select_replaced_articles.sql`):
     pages that declare a canonical URL are known by it only once cleaned.
 
     Rejects move with their content. Returns the number of rows moved; the caller commits.
