@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from tasks.extract.citations import is_cited_title, is_outlet, is_title_like
 from tasks.extract.entities import TITLES
-from tasks.extract.spans import ABBREVIATION_RE, QuotedSpan, paragraph_bounds, sentence_at
+from tasks.extract.spans import QuotedSpan, ends_abbreviation, paragraph_bounds, sentence_at
 from tasks.records import Entity, Quote
 
 MIN_QUOTE_WORDS = 3
@@ -116,7 +116,7 @@ _POSSESSIVE_BEFORE_RE = re.compile(r"\b(?:its|his|her|their|our|my|Its|His|Her|T
 def _search(pattern: str, text: str) -> re.Match | None:
     """re.search, except that the full stop of an abbreviation ("Sen.", "Dr.", "Charles Q.") stops nothing."""
     for match in re.finditer(pattern, text):
-        if match.group(0) == "." and ABBREVIATION_RE.search(text[max(0, match.start() - 12) : match.start() + 1]):
+        if match.group(0) == "." and ends_abbreviation(text, match.start()):
             continue
         return match
     return None

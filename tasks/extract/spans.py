@@ -19,6 +19,11 @@ ABBREVIATION_RE = re.compile(
 )
 
 
+def ends_abbreviation(text: str, dot: int, start: int = 0) -> bool:
+    """Whether the full stop at `dot` ends an abbreviation ("Sen.", "Dr.", "Charles Q."), looking no further back than `start`."""
+    return bool(ABBREVIATION_RE.search(text[max(start, dot - 12) : dot + 1]))
+
+
 @dataclass(frozen=True)
 class QuotedSpan:
     """Words between a pair of quote marks: [open, close) includes the marks, [start, end) not."""
@@ -120,7 +125,7 @@ def sentence_bounds(text: str, quoted: list[QuotedSpan]) -> list[tuple[int, int]
     for start, end in paragraph_bounds(text):
         cursor = start
         for match in _SENTENCE_END_RE.finditer(flat, start, end):
-            if ABBREVIATION_RE.search(flat[max(cursor, match.start() - 12) : match.start() + 1]):
+            if ends_abbreviation(flat, match.start(), cursor):
                 continue
             bounds.append((cursor, match.end()))
             cursor = match.end()
