@@ -27,7 +27,6 @@ from pydantic import TypeAdapter
 from flows.ingest import (
     BUSY_AT_LOAD,
     BUSY_AT_START,
-    PlannedInput,
     begin_run,
     clean_batches,
     fail_run,
@@ -37,6 +36,7 @@ from flows.ingest import (
     plan,
     run_header,
 )
+from tasks.batch import PlannedInput
 from tasks.load import RunCounts, claim_staging, staging_dir
 from tasks.settings import Settings
 from tasks.sources import SourceNotFound, expand_sources

@@ -135,6 +135,7 @@ def run(
     report = _run_flow(
         "flows.ingest:ingest",
         verbose,
+        workers_for=_workers_for(sources, warehouse, batch_size, workers, no_entities),
         sources=list(sources),
         warehouse=_str(warehouse),
         batch_size=batch_size,
@@ -223,27 +224,76 @@ def _self_command() -> str:
     return "newsroom"
 
 
-def _run_flow(flow_path: str, verbose: bool, **parameters):
+def _workers_for(
+    sources: list[str], warehouse: Path | None, batch_size: int | None, workers: int | None, no_entities: bool
+) -> tuple[int, str | None] | None:
+    """(workers, NER model or None) to start before the flow, when a run is big enough to use them.
+
+    A run of fewer inputs than one batch is cleaned in the command's own process, and starting
+    worker processes for it would only cost CPU. Local sources are counted cheaply (a WARC file
+    as one input per 20 kB); web sources are not known before fetching, and do not count.
+    """
+    from pydantic import ValidationError
+
+    from tasks.settings import Settings
+
+    overrides = {"warehouse": warehouse, "batch_size": batch_size, "workers": workers, "entities": False if no_entities else None}
+    try:
+        settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError:
+        return None  # the flow reports the bad setting
+    if settings.workers < 2:
+        return None
+    expected = 0
+    for source in sources:
+        path = Path(source)
+        files = path.rglob("*") if path.is_dir() else [path] if path.is_file() else []
+        for file in files:
+            name = file.name.lower()
+            if name.endswith((".warc", ".warc.gz")):
+                expected += 1 + file.stat().st_size // 20_000
+            elif name.endswith((".html", ".htm", ".xhtml", ".txt", ".gz")):
+                expected += 1
+            if expected > settings.batch_size:
+                return settings.workers, settings.spacy_model if settings.entities else None
+    return None
+
+
+def _run_flow(flow_path: str, verbose: bool, workers_for: tuple[int, str | None] | None = None, **parameters):
     """Run a flow ("module:name") with a progress bar; return its report, or exit with one sentence.
 
-    The flow is imported here, after Prefect's environment defaults are set.
+    The flow is imported here, after Prefect's environment defaults are set. `workers_for`
+    (workers, model): start that many cleaning processes now, next to the Prefect server.
     """
     import importlib
 
-    from flows.runtime import ServerStartError, api_for_flows, start_early_server
+    from flows.pool import start_pool, stop_pool
+    from flows.runtime import start_early_server
 
     configure_prefect(verbose)
-    # The temporary Prefect server boots in its own process while this one imports the flow.
+    # The temporary Prefect server and the cleaning workers boot in their own processes
+    # while this one imports the flow.
     server = start_early_server()
     try:
+        if workers_for is not None:
+            start_pool(*workers_for)
         module, name = flow_path.split(":")
         flow_fn = getattr(importlib.import_module(module), name)
     except BaseException:
+        stop_pool()
         if server is not None:
             server.stop()
         raise
+    try:
+        return _run_imported_flow(flow_fn, server, **parameters)
+    finally:
+        stop_pool()
+
+
+def _run_imported_flow(flow_fn, server, **parameters):
+    """The part of `_run_flow` after the flow's import."""
     from flows.progress import report_to
-    from flows.runtime import wait_for_task_runs
+    from flows.runtime import ServerStartError, api_for_flows, wait_for_task_runs
 
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     try:

@@ -12,7 +12,9 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -21,21 +23,19 @@ import duckdb
 import pyarrow as pa
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.client.orchestration import get_client
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.runtime import flow_run
-from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from prefect.states import Failed
-from prefect.task_runners import ProcessPoolTaskRunner, ThreadPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import runtime
+from flows.pool import CleaningPool, WorkerDied, cleaning_pool
 from flows.progress import progress
 from tasks.archive import RawArchive, raw_archive_path
-from tasks.clean import clean_page
+from tasks.batch import PlannedInput, clean_inputs, reject_row
 from tasks.crawl import Crawler, Job, read_deferred, read_fetch_log
 from tasks.dedup import update_duplicate_clusters
-from tasks.extract import extract_fields, extract_markup
 from tasks.extract.entities import ModelNotAvailable, check_model
 from tasks.health import SourceRun, explain_streak, judge_reject_rate, record_source_run
 from tasks.load import (
@@ -48,23 +48,15 @@ from tasks.load import (
     write_manifest,
     write_parquet,
 )
-from tasks.read import InputReader, ScannedInput, scan_inputs
+from tasks.read import ScannedInput, scan_inputs
 from tasks.publish import publish_snapshot
 from tasks.quality import record_run_metrics, record_stage_seconds
 from tasks.report import artifact_key, render_run_report, top_sites, top_speakers
 from tasks.records import (
-    ARTICLES_SCHEMA,
-    CHILD_SCHEMAS,
-    EXTRACTOR_VERSION,
     FETCHES_SCHEMA,
     REJECTS_SCHEMA,
-    CleanedPage,
-    ExtractedFields,
     InputItem,
-    Rejected,
-    content_hash,
     extractor_version,
-    input_id,
 )
 from tasks.search import build_search_index, search_index_exists
 from tasks.settings import Settings
@@ -89,14 +81,6 @@ BUSY_AT_START = (
     "The warehouse was busy (another program held it open): nothing was processed; "
     "the next run takes these inputs."
 )
-
-
-@dataclass(frozen=True)
-class PlannedInput:
-    """An input the plan decided to process, with the id of the bytes it saw."""
-
-    item: InputItem
-    input_id: str
 
 
 @dataclass
@@ -155,69 +139,6 @@ def versions() -> dict[str, str]:
     """Versions recorded with every run."""
     names = ("newsroom", "trafilatura", "duckdb", "prefect", "pyarrow")
     return {name: version(name) for name in names} | {"python": platform.python_version()}
-
-
-def reject_row(source: str, input_id_: str | None, rejected: Rejected, run_id: str, at: datetime) -> dict:
-    """A `rejects` row."""
-    return {
-        "run_id": run_id,
-        "source": source,
-        "input_id": input_id_,
-        "stage": rejected.stage,
-        "reason": rejected.reason,
-        "detail": rejected.detail,
-        "rejected_at": at,
-        "extractor_version": EXTRACTOR_VERSION,
-    }
-
-
-def article_row(
-    item: InputItem,
-    id_: str,
-    page: CleanedPage,
-    run_id: str,
-    at: datetime,
-    fields: ExtractedFields,
-    fetched_at: datetime | None = None,
-    version: str = EXTRACTOR_VERSION,
-) -> dict:
-    """An `articles` row (`version`: the extractor version, see `extractor_version`)."""
-    return {
-        "article_id": id_,
-        "source": item.source,
-        "url": page.url,
-        "title": page.title,
-        "authors": page.authors,
-        "published_at": page.published_at,
-        "language": page.language,
-        "site_name": page.site_name,
-        "description": page.description,
-        "image_url": page.image_url,
-        "categories": page.categories,
-        "tags": page.tags,
-        "modified_at": fields.modified_at,
-        "is_translation": fields.is_translation,
-        "original_language": fields.original_language,
-        "text": page.text,
-        "word_count": len(page.text.split()),
-        "content_hash": content_hash(page.text),
-        "input_kind": item.kind,
-        "fetched_at": fetched_at or item.fetched_at,
-        "extractors": fields.extractors,
-        "extraction_errors": json.dumps(fields.errors, sort_keys=True) if fields.errors else None,
-        "run_id": run_id,
-        "ingested_at": at,
-        "extractor_version": version,
-    }
-
-
-def child_rows(id_: str, fields: ExtractedFields, run_id: str, version: str = EXTRACTOR_VERSION) -> dict[str, list[dict]]:
-    """Rows of the entities, quotes, citations and links tables for one article."""
-    lineage = {"article_id": id_, "run_id": run_id, "extractor_version": version}
-    return {
-        table: [asdict(record) | lineage for record in getattr(fields, table)]
-        for table in CHILD_SCHEMAS
-    }
 
 
 def warc_records_by_file(scanned: list[ScannedInput]) -> dict[str, list[tuple[str, str, str | None]]]:
@@ -345,82 +266,6 @@ def discard_fetch_staging(settings: Settings, run_id: str) -> None:
         path.unlink(missing_ok=True)
 
 
-@task(name="clean-batch", cache_policy=NO_CACHE)
-def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id: str, started: datetime) -> dict[str, Counter]:
-    """Read, decode and clean a batch of inputs; stage articles and rejects as Parquet.
-
-    Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}, and the
-    seconds spent per stage under "seconds".
-    """
-    version = extractor_version(settings.fast)
-    cleaned: list[tuple[InputItem, str, CleanedPage]] = []
-    markup: list[ExtractedFields] = []  # fields read from each page's HTML, which is then let go
-    rejects = []
-    deferred = 0
-    seconds: Counter[str] = Counter()
-    sink = progress()
-    with InputReader(settings.max_input_bytes) as reader:
-        for planned in batch:
-            item = planned.item
-            clock = time.perf_counter()
-            try:
-                raw = reader.read(item)
-                seconds["read"] += time.perf_counter() - clock
-                clock = time.perf_counter()
-                if input_id(raw.data) != planned.input_id:
-                    # Changed between planning and cleaning: the next run sees a settled file.
-                    deferred += 1
-                    continue
-                page = clean_page(
-                    raw.data,
-                    item.kind,
-                    url=raw.url or item.url,
-                    charset=raw.charset,
-                    min_chars=settings.min_text_chars,
-                    language_min_chars=settings.language_min_chars,
-                    fast=settings.fast,
-                )
-                seconds["clean"] += time.perf_counter() - clock
-                clock = None  # the markup extractors time themselves
-                fields = extract_markup(page, ExtractedFields(), seconds)
-                cleaned.append((item, planned.input_id, page, raw.fetched_at))
-                markup.append(fields)
-            except Rejected as rejected:
-                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
-            except Exception as exc:  # a page that breaks the extractor must not break the run
-                rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
-                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
-            finally:
-                if clock is not None:
-                    seconds["clean"] += time.perf_counter() - clock
-                sink.advance()
-    extracted = extract_fields(
-        [page for _, _, page, _ in cleaned], settings.spacy_model, settings.ner_min_chars, settings.entities, seconds, markup
-    )
-    clock = time.perf_counter()
-    articles = []
-    children: dict[str, list[dict]] = {table: [] for table in CHILD_SCHEMAS}
-    for (item, id_, page, fetched_at), fields in zip(cleaned, extracted, strict=True):
-        articles.append(article_row(item, id_, page, run_id, started, fields, fetched_at, version))
-        for table, rows in child_rows(id_, fields, run_id, version).items():
-            children[table].extend(rows)
-    folder = staging_dir(settings.warehouse, run_id)
-    if articles:
-        write_parquet(articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
-        # Written even when empty: every articles part has its child parts (reprocess compares them).
-        for table, rows in children.items():
-            write_parquet(rows, CHILD_SCHEMAS[table], folder / table / f"part-{part:05d}.parquet")
-    if rejects:
-        write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
-    seconds["write"] += time.perf_counter() - clock
-    return {
-        "loaded": len(articles),
-        "rejected": dict(Counter(r["reason"] for r in rejects)),
-        "deferred": deferred,
-        "seconds": dict(seconds),
-    }
-
-
 def run_row(header: dict, counts: RunCounts, status: str, message: str | None = None) -> dict:
     """The complete `runs` row of a run: its header (id, start, arguments…) and its outcome."""
     return header | {
@@ -542,51 +387,70 @@ def make_batches(todo: list[PlannedInput], size: int, workers: int = 1) -> list[
     ]
 
 
-@contextmanager
-def shared_api(needed: bool) -> Iterator[None]:
-    """Point task processes at this process's Prefect API, also when it is a temporary server.
+# The pool of the batches being cleaned by this flow; Prefect copies it into task threads.
+_pool: ContextVar[CleaningPool | None] = ContextVar("newsroom_cleaning_pool", default=None)
 
-    Prefect's temporary server is known only to the process that started it; a task process
-    without PREFECT_API_URL would start a temporary server of its own (seconds of CPU each)
-    and record its task runs there.
+
+@task(name="clean-batch", cache_policy=NO_CACHE)
+def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id: str, started: datetime) -> dict:
+    """Read, decode and clean a batch of inputs; stage articles and rejects as Parquet.
+
+    The work runs in a worker process when the flow has some (`clean_batches`), else here.
+    Returns {"loaded": n, "rejected": {reason: n}, "deferred": n, "seconds": {stage: s}}, or
+    {"worker_died": True} when its worker process died.
     """
-    if not needed or get_current_settings().api.url:
-        yield
-        return
-    with get_client(sync_client=True) as client:
-        api_url = str(client.api_url)
-    with temporary_settings({PREFECT_API_URL: api_url}):
-        yield
+    pool = _pool.get()
+    if pool is None:
+        return clean_inputs(batch, part, settings, run_id, started, on_page=progress().advance)
+    try:
+        return pool.submit(clean_inputs, batch, part, settings, run_id, started).result()
+    except BrokenProcessPool:
+        # Returned, not raised: the flow ends the run with one sentence (WorkerDied), where a
+        # failed task would print Prefect's traceback of this thread.
+        return {"worker_died": True}
 
 
 def clean_batches(
     batches: list[list[PlannedInput]], settings: Settings, run_id: str, started: datetime, first_part: int = 1
-) -> Iterator[dict[str, Counter]]:
+) -> Iterator[dict]:
     """Clean batches in `settings.workers` processes; yield each batch's outcome as it finishes.
 
-    Cleaning is CPU bound (trafilatura, lxml) and holds the GIL, so threads do not add speed;
-    processes do. A single batch, or one worker, stays in a thread of this process: spawning
-    a Python process costs seconds, and pages inside a thread can report progress one by one.
+    Cleaning is CPU bound (trafilatura, lxml, spaCy) and holds the GIL, so threads do not add
+    speed; processes do. Each batch is a Prefect task run in a thread of this process, which
+    hands its work to a worker process (`flows.pool`). A single batch, or one worker, is
+    cleaned in the task's thread: a process costs seconds to start, and pages cleaned here
+    can report progress one by one.
+
+    Raises WorkerDied when a worker process dies; what was staged stays for the next run to
+    redo (its parts are discarded with the run's staging).
     """
     in_processes = settings.workers > 1 and len(batches) > 1
-    runner = (
-        ProcessPoolTaskRunner(max_workers=min(settings.workers, len(batches)))
-        if in_processes
-        else ThreadPoolTaskRunner(max_workers=1)
-    )
-    with shared_api(in_processes), runner:
-        futures = {
-            runner.submit(
-                clean_batch,
-                {"batch": batch, "part": first_part + n, "settings": settings, "run_id": run_id, "started": started},
-            ): len(batch)
-            for n, batch in enumerate(batches)
-        }
+    model = settings.spacy_model if settings.entities else None
+    pools = cleaning_pool(settings.workers, model) if in_processes else nullcontext(None)
+    with pools as pool, ThreadPoolTaskRunner(max_workers=settings.workers if in_processes else 1) as runner:
+        token = _pool.set(pool)
+        try:
+            futures = {
+                runner.submit(
+                    clean_batch,
+                    {"batch": batch, "part": first_part + n, "settings": settings, "run_id": run_id, "started": started},
+                ): len(batch)
+                for n, batch in enumerate(batches)
+            }
+        finally:
+            _pool.reset(token)
+        died = False
         for future in as_completed(futures):
             outcome = future.result()
+            if outcome.get("worker_died"):
+                died = True  # the other batches end at once too; leaving now would cancel them noisily
+                continue
             if in_processes:  # a progress bar does not cross process boundaries: count whole batches
                 progress().advance(futures[future])
-            yield outcome
+            if not died:
+                yield outcome
+    if died:
+        raise WorkerDied
 
 
 def run_header(settings: Settings, run_id: str, started: datetime, arguments: dict, flow_run_id: str | None) -> dict:
@@ -742,7 +606,7 @@ def ingest(
         if report.status == "deferred":
             report.message = BUSY_AT_LOAD
         report.task_runs = len(batches) + 3
-    except WarehouseError as exc:
+    except (WarehouseError, WorkerDied) as exc:
         fail_run(settings, run_id, str(exc))
         return Failed(message=str(exc))
     except (duckdb.Error, OSError) as exc:

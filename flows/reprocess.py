@@ -17,14 +17,12 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows.ingest import (
-    PlannedInput,
     begin_run,
-    clean_batch,
+    clean_batches,
     fail_run,
     make_batches,
     open_run,
@@ -33,7 +31,9 @@ from flows.ingest import (
     run_row,
     utc_now,
 )
+from flows.pool import WorkerDied
 from flows.progress import progress
+from tasks.batch import PlannedInput
 from tasks.load import RunCounts, claim_staging, load_reprocessed, publish_staging
 from tasks.records import InputItem
 from tasks.settings import Settings
@@ -116,11 +116,9 @@ def reprocess(
         if missing:
             counts.skipped_by_reason["input_missing"] = missing
         progress().phase("Re-extracting", len(todo))
-        batches = make_batches(todo, settings.batch_size)
-        futures = [clean_batch.submit(batch, n + 1, settings, run_id, started) for n, batch in enumerate(batches)]
+        batches = make_batches(todo, settings.batch_size, settings.workers)
         rejected: Counter[str] = Counter()
-        for future in as_completed(futures):
-            outcome = future.result()
+        for outcome in clean_batches(batches, settings, run_id, started):
             counts.loaded += outcome["loaded"]
             rejected.update(outcome["rejected"])
             if outcome["deferred"]:  # the raw input changed since it was ingested: `run` takes it
@@ -133,7 +131,7 @@ def reprocess(
         report.counts = counts
         report.status = "completed"
         report.task_runs = len(batches) + 2
-    except WarehouseError as exc:
+    except (WarehouseError, WorkerDied) as exc:
         fail_run(settings, run_id, str(exc))
         return Failed(message=str(exc))
     finally:

@@ -152,3 +152,42 @@ def test_sigkill_at_four_stages_loses_and_doubles_nothing(tmp_path):
     with duckdb.connect(str(published / "news.duckdb"), read_only=True) as snapshot:
         assert snapshot.execute("select count(*) from articles").fetchone()[0] == PAGES + WEB_PAGES
     assert [p.name for p in published.iterdir()] == ["news.duckdb"]  # the killed publisher's copy is gone
+
+
+def cleaning_workers(pid: int) -> list[int]:
+    """The cleaning worker processes of the run `pid` (children started by multiprocessing's spawn)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat, cmdline = (entry / "stat").read_text(), (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # ended meanwhile
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+def test_a_cleaning_worker_killed_mid_run_fails_the_run_in_one_sentence_and_a_rerun_completes_it(tmp_path):
+    pages = write_pages(tmp_path / "pages")
+    warehouse = tmp_path / "warehouse"
+    newsroom = Newsroom([str(pages), "--warehouse", str(warehouse), "--batch-size", "10", "--workers", "2"], tmp_path)
+    process = newsroom.start()
+    deadline = time.monotonic() + 120
+    while not (list((warehouse / "staging").glob("*/articles/part-*.parquet")) and cleaning_workers(process.pid)):
+        assert process.poll() is None, f"the run ended before a worker was killed:\n{process.stdout.read().decode()}"
+        assert time.monotonic() < deadline, "no batch was staged"
+        time.sleep(0.01)
+    os.kill(cleaning_workers(process.pid)[0], signal.SIGKILL)
+    output = process.communicate(timeout=120)[0].decode()
+
+    assert process.returncode == 1, output
+    assert "A cleaning worker process died" in output and "Traceback" not in output and "ERROR" not in output, output
+    assert query(warehouse, "select count(*) from articles") == [(0,)]
+    newsroom.complete()
+    assert query(warehouse, "select count(*), count(distinct article_id) from articles") == [(PAGES, PAGES)]
+    assert query(warehouse, "select source like '%empty.html', reason from rejects") == [(True, "empty")]
+    assert [s for (s,) in query(warehouse, "select status from runs order by started_at")] == ["failed", "completed"]
+    with duckdb.connect(str(warehouse / "news.duckdb")) as con:
+        assert {name: rows for name, rows in run_checks(con).items() if rows} == {}

@@ -1,0 +1,108 @@
+"""The worker processes that clean batches, started as early as possible.
+
+A worker process costs seconds before it cleans its first page: Python's start, the
+extraction modules (trafilatura, lxml, pyarrow) and, with entities on, the spaCy model. The
+`newsroom run` command starts its workers at once, next to the temporary Prefect server, so
+both boot while the command imports the flow (`start_pool`), instead of one after the other.
+A flow called any other way (tests, `newsroom serve`, a backfill shard) gets workers of its
+own for the duration of its cleaning (`cleaning_pool`).
+
+The workers do not import Prefect: the flow's `clean-batch` tasks run in threads of the flow's
+process, record their task runs there, and hand the CPU work to a worker (`tasks.batch`).
+This module does not import Prefect either, so the command can start workers before it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+
+
+class WorkerDied(Exception):
+    """A worker process ended in the middle of a batch (killed, or out of memory)."""
+
+    MESSAGE = (
+        "A cleaning worker process died (killed, or out of memory); nothing of this run was "
+        "loaded, and running the same command again completes it."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(self.MESSAGE)
+
+
+def _warm(model: str | None) -> None:
+    """Worker start: import the extraction code and load what the first batch would load."""
+    try:
+        import tasks.batch  # noqa: F401  (trafilatura, lxml, pyarrow)
+
+        if model:
+            from tasks.extract.entities import load_ner, place_names
+
+            load_ner(model)
+            place_names()
+    except Exception:  # noqa: BLE001 - the first batch meets the same problem and reports it per article
+        pass
+
+
+def _started() -> bool:
+    return True
+
+
+class CleaningPool:
+    """`workers` processes, warmed for `model` (None: entities off)."""
+
+    def __init__(self, workers: int, model: str | None) -> None:
+        self.workers = workers
+        self.model = model
+        # spawn, not fork: the parent runs threads (Prefect's, the progress bar's) that a fork
+        # would copy in whatever state they were.
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_warm,
+            initargs=(model,),
+        )
+        # The executor starts a process per submitted call while none is idle: start them all now.
+        for _ in range(workers):
+            self._executor.submit(_started)
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        return self._executor.submit(fn, *args, **kwargs)
+
+    def shutdown(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_started_pool: CleaningPool | None = None
+
+
+def start_pool(workers: int, model: str | None) -> None:
+    """Start the command's workers now; `cleaning_pool` hands them to the flow."""
+    global _started_pool
+    if workers > 1 and _started_pool is None:
+        _started_pool = CleaningPool(workers, model)
+
+
+def stop_pool() -> None:
+    """Stop the workers `start_pool` started (at the command's end)."""
+    global _started_pool
+    if _started_pool is not None:
+        _started_pool.shutdown()
+        _started_pool = None
+
+
+@contextmanager
+def cleaning_pool(workers: int, model: str | None) -> Iterator[CleaningPool]:
+    """Worker processes for a flow's cleaning: the command's own when they fit, else new ones."""
+    if _started_pool is not None:
+        if (_started_pool.workers, _started_pool.model) == (workers, model):
+            yield _started_pool
+            return
+        stop_pool()  # started for other settings: free its memory before starting the right ones
+    pool = CleaningPool(workers, model)
+    try:
+        yield pool
+    finally:
+        pool.shutdown()

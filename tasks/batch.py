@@ -1,0 +1,189 @@
+"""Cleaning one batch of inputs: read, decode, clean, extract fields, stage Parquet.
+
+This module does not import Prefect: it is what the worker processes of `flows.pool` run,
+and a worker that imported Prefect would spend seconds of CPU on it at every start.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from tasks.clean import clean_page
+from tasks.extract import extract_fields, extract_markup
+from tasks.load import staging_dir, write_parquet
+from tasks.read import InputReader
+from tasks.records import (
+    ARTICLES_SCHEMA,
+    CHILD_SCHEMAS,
+    EXTRACTOR_VERSION,
+    REJECTS_SCHEMA,
+    CleanedPage,
+    ExtractedFields,
+    InputItem,
+    Rejected,
+    content_hash,
+    extractor_version,
+    input_id,
+)
+from tasks.settings import Settings
+
+
+@dataclass(frozen=True)
+class PlannedInput:
+    """An input the plan decided to process, with the id of the bytes it saw."""
+
+    item: InputItem
+    input_id: str
+
+
+def reject_row(source: str, input_id_: str | None, rejected: Rejected, run_id: str, at: datetime) -> dict:
+    """A `rejects` row."""
+    return {
+        "run_id": run_id,
+        "source": source,
+        "input_id": input_id_,
+        "stage": rejected.stage,
+        "reason": rejected.reason,
+        "detail": rejected.detail,
+        "rejected_at": at,
+        "extractor_version": EXTRACTOR_VERSION,
+    }
+
+
+def article_row(
+    item: InputItem,
+    id_: str,
+    page: CleanedPage,
+    run_id: str,
+    at: datetime,
+    fields: ExtractedFields,
+    fetched_at: datetime | None = None,
+    version: str = EXTRACTOR_VERSION,
+) -> dict:
+    """An `articles` row (`version`: the extractor version, see `extractor_version`)."""
+    return {
+        "article_id": id_,
+        "source": item.source,
+        "url": page.url,
+        "title": page.title,
+        "authors": page.authors,
+        "published_at": page.published_at,
+        "language": page.language,
+        "site_name": page.site_name,
+        "description": page.description,
+        "image_url": page.image_url,
+        "categories": page.categories,
+        "tags": page.tags,
+        "modified_at": fields.modified_at,
+        "is_translation": fields.is_translation,
+        "original_language": fields.original_language,
+        "text": page.text,
+        "word_count": len(page.text.split()),
+        "content_hash": content_hash(page.text),
+        "input_kind": item.kind,
+        "fetched_at": fetched_at or item.fetched_at,
+        "extractors": fields.extractors,
+        "extraction_errors": json.dumps(fields.errors, sort_keys=True) if fields.errors else None,
+        "run_id": run_id,
+        "ingested_at": at,
+        "extractor_version": version,
+    }
+
+
+def child_rows(id_: str, fields: ExtractedFields, run_id: str, version: str = EXTRACTOR_VERSION) -> dict[str, list[dict]]:
+    """Rows of the entities, quotes, citations and links tables for one article."""
+    lineage = {"article_id": id_, "run_id": run_id, "extractor_version": version}
+    return {
+        table: [asdict(record) | lineage for record in getattr(fields, table)]
+        for table in CHILD_SCHEMAS
+    }
+
+
+def clean_inputs(
+    batch: list[PlannedInput],
+    part: int,
+    settings: Settings,
+    run_id: str,
+    started: datetime,
+    on_page: Callable[[], object] | None = None,
+) -> dict:
+    """Read, decode and clean a batch of inputs; stage articles and rejects as Parquet.
+
+    Runs in a worker process (see `flows.pool`) or in a thread of the flow; `on_page` is
+    called after each input (the progress bar of a single-process run).
+
+    Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}, and the
+    seconds spent per stage under "seconds".
+    """
+    version = extractor_version(settings.fast)
+    cleaned: list[tuple[InputItem, str, CleanedPage]] = []
+    markup: list[ExtractedFields] = []  # fields read from each page's HTML, which is then let go
+    rejects = []
+    deferred = 0
+    seconds: Counter[str] = Counter()
+    with InputReader(settings.max_input_bytes) as reader:
+        for planned in batch:
+            item = planned.item
+            clock = time.perf_counter()
+            try:
+                raw = reader.read(item)
+                seconds["read"] += time.perf_counter() - clock
+                clock = time.perf_counter()
+                if input_id(raw.data) != planned.input_id:
+                    # Changed between planning and cleaning: the next run sees a settled file.
+                    deferred += 1
+                    continue
+                page = clean_page(
+                    raw.data,
+                    item.kind,
+                    url=raw.url or item.url,
+                    charset=raw.charset,
+                    min_chars=settings.min_text_chars,
+                    language_min_chars=settings.language_min_chars,
+                    fast=settings.fast,
+                )
+                seconds["clean"] += time.perf_counter() - clock
+                clock = None  # the markup extractors time themselves
+                fields = extract_markup(page, ExtractedFields(), seconds)
+                cleaned.append((item, planned.input_id, page, raw.fetched_at))
+                markup.append(fields)
+            except Rejected as rejected:
+                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
+            except Exception as exc:  # a page that breaks the extractor must not break the run
+                rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
+                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
+            finally:
+                if clock is not None:
+                    seconds["clean"] += time.perf_counter() - clock
+                if on_page is not None:
+                    on_page()
+    extracted = extract_fields(
+        [page for _, _, page, _ in cleaned], settings.spacy_model, settings.ner_min_chars, settings.entities, seconds, markup
+    )
+    clock = time.perf_counter()
+    articles = []
+    children: dict[str, list[dict]] = {table: [] for table in CHILD_SCHEMAS}
+    for (item, id_, page, fetched_at), fields in zip(cleaned, extracted, strict=True):
+        articles.append(article_row(item, id_, page, run_id, started, fields, fetched_at, version))
+        for table, rows in child_rows(id_, fields, run_id, version).items():
+            children[table].extend(rows)
+    folder = staging_dir(settings.warehouse, run_id)
+    if articles:
+        write_parquet(articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
+        # Written even when empty: every articles part has its child parts (reprocess compares them).
+        for table, rows in children.items():
+            write_parquet(rows, CHILD_SCHEMAS[table], folder / table / f"part-{part:05d}.parquet")
+    if rejects:
+        write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
+    seconds["write"] += time.perf_counter() - clock
+    return {
+        "loaded": len(articles),
+        "rejected": dict(Counter(r["reason"] for r in rejects)),
+        "deferred": deferred,
+        "seconds": dict(seconds),
+    }

