@@ -329,3 +329,65 @@ def test_page_scans_stay_linear_on_unclosed_tags():
     shown = "<html><head><title>x</title></head><body><script>var a = '<p>hidden text here</p>';</script><p>Shown text here</p></body></html>"
     assert _shown_on_page("Shown text here", shown)
     assert not _shown_on_page("hidden text here", shown)
+
+
+@pytest.mark.parametrize(
+    "page,expected",
+    [
+        # the page writes the same instant as a local wall time (one hour ahead): that day is kept
+        ("<script>var article = {publication_date: '2020-12-06 00:15'};</script>", datetime(2020, 12, 6, 0, 15)),
+        ('<span class="d">2020-12-06T00:15:00</span>', datetime(2020, 12, 6, 0, 15)),
+        # times with a zone are other instants; other minutes are other times; nothing: UTC wall time
+        ("<script>var x = {modified: '2020-12-06T00:15:00+01:00'};</script>", datetime(2020, 12, 5, 23, 15)),
+        ("<script>var x = {shown: '2020-12-06 00:16'};</script>", datetime(2020, 12, 5, 23, 15)),
+        ("", datetime(2020, 12, 5, 23, 15)),
+    ],
+)
+def test_utc_date_printed_as_local_time(page, expected):
+    from tasks.clean import json_ld_published
+
+    article = {"@type": "NewsArticle", "datePublished": "2020-12-05T23:15:00Z"}
+    assert json_ld_published(article, None, f"<html><body>{page}</body></html>") == expected
+
+
+def test_utc_date_printed_as_local_time_in_a_loose_iso_form():
+    from tasks.clean import json_ld_published
+
+    article = {"@type": "NewsArticle", "datePublished": "2020-12-05T23:15:0Z"}
+    html = "<html><body><script>var a = {date: '2020-12-06 00:15'};</script></body></html>"
+    assert json_ld_published(article, None, html) == datetime(2020, 12, 6, 0, 15)
+
+
+_HEADLINE = "Harbour reopens after the long storm"
+
+
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ('<p class="meta">Coastal Ledger<br>13 Oct 2020, 18:29</p>', datetime(2020, 10, 13)),
+        ('<div><a href="/time/2020-10-13">13.10.2020 18:29</a></div>', datetime(2020, 10, 13)),
+        ("<div>By Maria Okafor</div><time>October 13, 2020</time>", datetime(2020, 10, 13)),
+        # a date inside a sentence or caption after the headline is not the article's date
+        ("<figure><figcaption>The harbour master's office is shown in Kestrel Bay, Coastal Shire, March 5, 2019.</figcaption></figure>", None),
+        ("<p>The harbour reopened on Monday after the long storm, officials said on the quay in the town.</p><p>5 Mar 2019</p>", None),
+    ],
+)
+def test_date_printed_under_the_headline(header, expected):
+    from tasks.clean import headline_date
+
+    html = (
+        f"<html><body><div class='top'>Tuesday, 08 Dec 2020</div><h1>{_HEADLINE}</h1>{header}"
+        "<p>The harbour reopened on Monday after the storm, officials said in a statement.</p></body></html>"
+    )
+    assert headline_date(html, _HEADLINE) == expected
+    # another headline: no date from this page
+    assert headline_date(html, "Ferry timetable changes for the winter") is None
+
+
+def test_date_under_the_headline_beats_the_masthead_date():
+    body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
+    html = (
+        f"<html lang='en'><head><title>{_HEADLINE}</title></head><body><div class='top'>Tuesday, 08 Dec 2020</div>"
+        f"<article><h2>{_HEADLINE}</h2><p>Coastal Ledger<br>13 Oct 2020, 18:29</p>{body}</article></body></html>"
+    )
+    assert clean_page(html.encode(), "html").published_at.date() == datetime(2020, 10, 13).date()
