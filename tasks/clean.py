@@ -548,6 +548,13 @@ def normalise_title(
         text = " ".join(html_unescape(candidate).split())
         if len(text) >= 25 and (found := _segment_run(title, text)):
             return found
+    # "Kicker: Headline | Section - Site": the page's headline after a kicker and before more segments
+    # (a kicker before a headline that ends the title stays: for many publishers it is part of it)
+    for candidate in candidates:
+        text = " ".join(html_unescape(candidate).split())
+        start = title.find(text) if len(text) >= 25 else -1
+        if start > 0 and title[:start].rstrip().endswith(":") and _TITLE_SEPARATOR_RE.match(title[start + len(text) :]):
+            return text
     site = _site_words(site_name, url)
     segments = _TITLE_SEPARATOR_RE.split(title)
     separators = _TITLE_SEPARATOR_RE.findall(title)

@@ -391,3 +391,22 @@ def test_date_under_the_headline_beats_the_masthead_date():
         f"<article><h2>{_HEADLINE}</h2><p>Coastal Ledger<br>13 Oct 2020, 18:29</p>{body}</article></body></html>"
     )
     assert clean_page(html.encode(), "html").published_at.date() == datetime(2020, 10, 13).date()
+
+
+@pytest.mark.parametrize(
+    "title,expected",
+    [
+        # "Kicker: Headline | Section - Site": the headline the page prints, without the kicker
+        (
+            "Port strike: Harbour reopens after the long storm | Kestrel News - The Coastal Ledger",
+            "Harbour reopens after the long storm",
+        ),
+        # a kicker before a headline that ends the title stays (part of the headline for many publishers)
+        ("Port strike: Harbour reopens after the long storm", "Port strike: Harbour reopens after the long storm"),
+    ],
+)
+def test_kicker_before_the_headline_inside_a_longer_title(title, expected):
+    from tasks.clean import normalise_title
+
+    html = "<h1>Harbour reopens after the long storm</h1>"
+    assert normalise_title(title, html, "The Coastal Ledger", "https://www.coastalledger.com/a") == expected
