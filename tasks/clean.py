@@ -286,6 +286,24 @@ def declared_published(html: str, url: str | None = None) -> datetime | None:
     return None
 
 
+# A publication date in the page's scripts' data: {"publishDate": "2020-05-20", firstPublicationDate: "20230428"}
+_SCRIPT_DATE_RE = re.compile(
+    r"[\"']?\b(?:first_?)?publi(?:shed|cation|sh)_?(?:date|time|at|on)\b[\"']?\s*[:=]\s*[\"']?((?:19|20)\d\d)-?(\d\d)-?(\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def script_date(html: str) -> datetime | None:
+    """The first publication date named in the page's script data (a key such as publishDate or publication_date)."""
+    match = _SCRIPT_DATE_RE.search(html[:1_000_000])
+    if not match:
+        return None
+    try:
+        return parse_published(datetime(*(int(g) for g in match.groups())).isoformat())
+    except ValueError:
+        return None
+
+
 _HEADING_RE = re.compile(r"<(h[12])\b[^<>]*>(.{0,2000}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 _PRINTED_DATE_RE = re.compile(
     r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b|\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)\b|" + _NAMED_MONTH_RE.pattern,
@@ -716,6 +734,7 @@ def clean_html_article(
         json_ld_published(ld_article, document.url or url, html)
         or declared_published(html, document.url or url)
         or headline_date(html, title)
+        or script_date(html)
         or parse_published(
             (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
             or document.date

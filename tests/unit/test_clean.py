@@ -410,3 +410,28 @@ def test_kicker_before_the_headline_inside_a_longer_title(title, expected):
 
     html = "<h1>Harbour reopens after the long storm</h1>"
     assert normalise_title(title, html, "The Coastal Ledger", "https://www.coastalledger.com/a") == expected
+
+
+@pytest.mark.parametrize(
+    "script,expected",
+    [
+        ('window.meta = {id: 65464327, firstPublicationDate: "20230428", views: 3};', datetime(2023, 4, 28)),
+        ('var data = {"publish_date":"2020-05-20T10:00:00"};', datetime(2020, 5, 20)),
+        # other dates in the data are not the publication date
+        ('var data = {"updated":"2020-05-20", "expires": "2020-06-01"};', None),
+    ],
+)
+def test_publication_date_named_in_script_data(script, expected):
+    from tasks.clean import script_date
+
+    assert script_date(f"<html><head><script>{script}</script></head><body></body></html>") == expected
+
+
+def test_script_date_is_used_without_declared_or_printed_date():
+    body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
+    html = (
+        "<html lang='en'><head><title>Harbour reopens</title>"
+        '<script>window.meta = {firstPublicationDate: "20230428"};</script></head>'
+        f"<body><article><h1>Harbour reopens</h1>{body}</article></body></html>"
+    )
+    assert clean_page(html.encode(), "html").published_at == datetime(2023, 4, 28)
