@@ -304,7 +304,7 @@ def script_date(html: str) -> datetime | None:
         return None
 
 
-_HEADING_RE = re.compile(r"<(h[12])\b[^<>]*>(.{0,2000}?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+_HEADING_OPEN_RE = re.compile(r"<(h[12])\b[^<>]*>", re.IGNORECASE)
 _PRINTED_DATE_RE = re.compile(
     r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b|\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)\b|" + _NAMED_MONTH_RE.pattern,
     re.IGNORECASE,
@@ -324,10 +324,14 @@ def headline_date(html: str, title: str | None, max_chars: int = 300, max_line: 
     target = _fold(title or "")
     if len(target) < 15:
         return None
-    for heading in _HEADING_RE.finditer(html[:1_000_000]):
-        if _fold(_TAG_RE.sub(" ", heading.group(2))) != target:
+    for number, heading in enumerate(_HEADING_OPEN_RE.finditer(html[:1_000_000])):
+        if number >= 50:  # bounds the work on hostile pages (thousands of unclosed headings)
+            break
+        inner = html[heading.end() : heading.end() + 2_000]
+        end = inner.lower().find(f"</{heading.group(1).lower()}")
+        if end < 0 or _fold(_TAG_RE.sub(" ", inner[:end])) != target:
             continue
-        after = _visible_text(html[heading.end() : heading.end() + 5_000], separator="\n")
+        after = _visible_text(html[heading.end() + end : heading.end() + end + 5_000], separator="\n")
         header = []
         for line in html_unescape(after).split("\n"):
             line = " ".join(line.split())

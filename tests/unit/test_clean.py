@@ -435,3 +435,11 @@ def test_script_date_is_used_without_declared_or_printed_date():
         f"<body><article><h1>Harbour reopens</h1>{body}</article></body></html>"
     )
     assert clean_page(html.encode(), "html").published_at == datetime(2023, 4, 28)
+
+
+def test_date_under_the_headline_on_unclosed_headings():
+    from tasks.clean import headline_date
+
+    # thousands of unclosed headings: no date, and no quadratic search for their ends
+    assert headline_date("<h1>" * 100_000, _HEADLINE) is None
+    assert headline_date(f"<h2>{_HEADLINE}" * 10_000 + "</h2><p>13 Oct 2020</p>", _HEADLINE) is None
