@@ -731,7 +731,8 @@ def clean_html_article(
     if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
         ld_names = []
     authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
-    # the article's own datePublished first, then a publication time declared in the markup;
+    # the article's own datePublished first, then a publication time declared in the markup,
+    # then the date printed under the headline, then a publication date named in script data;
     # else htmldate on the page itself, which finds the date more often than through
     # trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
     published_at = (
