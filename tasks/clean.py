@@ -247,7 +247,9 @@ def publisher_time(value: str, url: str | None = None, html: str | None = None) 
     URL's path carries the day before (the time early in the UTC day, as in the Americas'
     evening) or the day after (late in the UTC day, as in Asia's morning), the URL's day is
     the local one and is kept. Otherwise, when the page (`html`) writes the same instant as
-    another wall time, that is the local time (see `_local_rendering`).
+    another wall time, that is the local time (see `_local_rendering`); a time before 03:00
+    UTC on a page that declares a locale of the Americas (UTC-3 or earlier: the evening
+    before there) is the day before, unless the URL carries the UTC day.
     """
     try:
         parsed = datetime.fromisoformat(value.strip())
@@ -258,13 +260,33 @@ def publisher_time(value: str, url: str | None = None, html: str | None = None) 
             return None
         parsed, in_utc = datetime.fromisoformat(loose), value.strip().upper().endswith("Z")
     local = parsed.replace(tzinfo=None)
-    if in_utc and (in_url := url_date(url)):
+    in_url = url_date(url) if in_utc else None
+    if in_url:
         day = (in_url.date() - local.date()).days
         if (day == -1 and local.hour < 8) or (day == 1 and local.hour >= 14):
             return parse_published(in_url.isoformat())
     if in_utc and html and (rendered := _local_rendering(local, html)):
         return parse_published(rendered.isoformat())
+    # early in the UTC day on a page of the Americas (and no URL that says it is the UTC day)
+    if in_utc and local.hour < 3 and not (in_url and in_url.date() == local.date()) and html and _americas_locale(html):
+        return parse_published((local - timedelta(days=1)).date().isoformat())
     return parse_published(local.isoformat())
+
+
+# The page's declared locale: <html lang="fr-CA">, <meta property="og:locale" content="en_US">, dc.language
+_LOCALE_RE = re.compile(
+    r"<html\b[^<>]*?\slang\s*=\s*[\"']?[a-z]{2,3}[-_]([a-z]{2})\b"
+    r"|<meta\b[^<>]*?(?:og:locale|dc\.language|content-language)[^<>]*?content\s*=\s*[\"']?[a-z]{2,3}[-_]([a-z]{2})\b",
+    re.IGNORECASE,
+)
+# Countries of the Americas' mainland: local time is UTC-3 or earlier, so before 03:00 UTC it is the day before
+_AMERICAS = {"us", "ca", "mx", "br", "ar", "cl", "co", "pe", "ve", "ec", "bo", "py", "uy", "gt", "hn", "sv", "ni", "cr", "pa"}
+
+
+def _americas_locale(html: str) -> bool:
+    """Whether the page declares a locale of the Americas (en-US, fr-CA, pt-BR, es-MX ...)."""
+    match = _LOCALE_RE.search(html[:100_000])
+    return bool(match) and (match.group(1) or match.group(2)).lower() in _AMERICAS
 
 
 # Publication time declared in the markup: <meta property="article:published_time" content=…>,

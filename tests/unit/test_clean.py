@@ -443,3 +443,26 @@ def test_date_under_the_headline_on_unclosed_headings():
     # thousands of unclosed headings: no date, and no quadratic search for their ends
     assert headline_date("<h1>" * 100_000, _HEADLINE) is None
     assert headline_date(f"<h2>{_HEADLINE}" * 10_000 + "</h2><p>13 Oct 2020</p>", _HEADLINE) is None
+
+
+@pytest.mark.parametrize(
+    "head,url,expected",
+    [
+        # 02:54 UTC is the evening before in the Americas
+        ('<html lang="en"><meta property="og:locale" content="en_US" />', None, datetime(2020, 5, 1)),
+        ('<html lang="fr"><meta name="dc.language" content="fr-ca"/>', None, datetime(2020, 5, 1)),
+        # not a locale of the Americas, or no locale: the UTC wall time
+        ('<html lang="en-GB">', None, datetime(2020, 5, 2, 2, 54, 29)),
+        ('<html lang="en">', None, datetime(2020, 5, 2, 2, 54, 29)),
+        # the URL carries the UTC day (a default "en-US" locale of a publisher elsewhere)
+        ('<html lang="en-US">', "https://x.example/2020/05/02/harbour", datetime(2020, 5, 2, 2, 54, 29)),
+    ],
+)
+def test_utc_time_early_in_the_day_on_a_page_of_the_americas(head, url, expected):
+    from tasks.clean import json_ld_published
+
+    article = {"@type": "NewsArticle", "datePublished": "2020-05-02T02:54:29.000Z"}
+    assert json_ld_published(article, url, f"{head}<body></body></html>") == expected
+    # later in the UTC day it is the same day there too
+    later = {"@type": "NewsArticle", "datePublished": "2020-05-02T12:54:29Z"}
+    assert json_ld_published(later, url, f"{head}<body></body></html>") == datetime(2020, 5, 2, 12, 54, 29)
