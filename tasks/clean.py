@@ -205,32 +205,88 @@ def _loose_wall_time(value: str) -> str | None:
         return None
 
 
-def json_ld_published(article: dict | None, url: str | None = None) -> datetime | None:
+def json_ld_published(article: dict | None, url: str | None = None, html: str | None = None) -> datetime | None:
     """The article's JSON-LD datePublished as the publisher's local wall time (see `publisher_time`)."""
     if not article:
         return None
     value = article.get("datePublished") or article.get("dateCreated")
-    return publisher_time(value, url) if isinstance(value, str) else None
+    return publisher_time(value, url, html) if isinstance(value, str) else None
 
 
-def publisher_time(value: str, url: str | None = None) -> datetime | None:
+# "2020-12-06 00:15", "2020-12-06T00:15:00": a wall time written in the page without a zone
+_WALL_TIME_RE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d))?(?![\d.:]|\s*(?:[zZ+-]|UTC|GMT))")
+
+
+def _local_rendering(utc: datetime, html: str) -> datetime | None:
+    """The same instant as a UTC time, written in the page as another wall time (the publisher's local time).
+
+    A page that declares "2020-12-05T23:15Z" and elsewhere writes "2020-12-06 00:15" (no zone)
+    tells its own offset: the same minute (and second, when both have one) a whole number of
+    quarter hours away, at most 14 hours. Times that carry a zone are other instants, not
+    renderings. The first such time in the first 500,000 characters wins.
+    """
+    for match in _WALL_TIME_RE.finditer(html[:500_000]):
+        year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
+        second = match.group(6)
+        if minute != utc.minute or (second is not None and utc.second and int(second) != utc.second):
+            continue
+        try:
+            other = datetime(year, month, day, hour, minute, utc.second if second is None else int(second))
+        except ValueError:
+            continue
+        offset = other - utc.replace(microsecond=0)
+        if offset and abs(offset) <= timedelta(hours=14) and offset % timedelta(minutes=15) == timedelta(0):
+            return other
+    return None
+
+
+def publisher_time(value: str, url: str | None = None, html: str | None = None) -> datetime | None:
     """A declared publication time as the publisher's local wall time (its offset dropped, not converted).
 
     A time in UTC ("Z", "+00:00") does not tell the publisher's day near midnight: when the
     URL's path carries the day before (the time early in the UTC day, as in the Americas'
     evening) or the day after (late in the UTC day, as in Asia's morning), the URL's day is
-    the local one and is kept.
+    the local one and is kept. Otherwise, when the page (`html`) writes the same instant as
+    another wall time, that is the local time (see `_local_rendering`); a time before 03:00
+    UTC on a page that declares a locale of the Americas (UTC-3 or earlier: the evening
+    before there) is the day before, unless the URL carries the UTC day.
     """
     try:
         parsed = datetime.fromisoformat(value.strip())
+        in_utc = parsed.utcoffset() == timedelta(0)
     except ValueError:
-        return parse_published(_loose_wall_time(value[:100]))
+        loose = _loose_wall_time(value[:100])
+        if not loose:
+            return None
+        parsed, in_utc = datetime.fromisoformat(loose), value.strip().upper().endswith("Z")
     local = parsed.replace(tzinfo=None)
-    if parsed.utcoffset() == timedelta(0) and (in_url := url_date(url)):
+    in_url = url_date(url) if in_utc else None
+    if in_url:
         day = (in_url.date() - local.date()).days
         if (day == -1 and local.hour < 8) or (day == 1 and local.hour >= 14):
             return parse_published(in_url.isoformat())
+    if in_utc and html and (rendered := _local_rendering(local, html)):
+        return parse_published(rendered.isoformat())
+    # early in the UTC day on a page of the Americas (and no URL that says it is the UTC day)
+    if in_utc and local.hour < 3 and not (in_url and in_url.date() == local.date()) and html and _americas_locale(html):
+        return parse_published((local - timedelta(days=1)).date().isoformat())
     return parse_published(local.isoformat())
+
+
+# The page's declared locale: <html lang="fr-CA">, <meta property="og:locale" content="en_US">, dc.language
+_LOCALE_RE = re.compile(
+    r"<html\b[^<>]*?\slang\s*=\s*[\"']?[a-z]{2,3}[-_]([a-z]{2})\b"
+    r"|<meta\b[^<>]*?(?:og:locale|dc\.language|content-language)[^<>]*?content\s*=\s*[\"']?[a-z]{2,3}[-_]([a-z]{2})\b",
+    re.IGNORECASE,
+)
+# Countries of the Americas' mainland: local time is UTC-3 or earlier, so before 03:00 UTC it is the day before
+_AMERICAS = {"us", "ca", "mx", "br", "ar", "cl", "co", "pe", "ve", "ec", "bo", "py", "uy", "gt", "hn", "sv", "ni", "cr", "pa"}
+
+
+def _americas_locale(html: str) -> bool:
+    """Whether the page declares a locale of the Americas (en-US, fr-CA, pt-BR, es-MX ...)."""
+    match = _LOCALE_RE.search(html[:100_000])
+    return bool(match) and (match.group(1) or match.group(2)).lower() in _AMERICAS
 
 
 # Publication time declared in the markup: <meta property="article:published_time" content=…>,
@@ -247,8 +303,80 @@ _DATE_ATTRIBUTE_RE = re.compile(r"\s(?:content|datetime)\s*=\s*([\"'])([^\"'<>]{
 def declared_published(html: str, url: str | None = None) -> datetime | None:
     """The first publication time the page declares in meta or microdata markup (see `publisher_time`)."""
     for match in _DECLARED_TAG_RE.finditer(html[:500_000]):
-        if (value := _DATE_ATTRIBUTE_RE.search(match.group(0))) and (found := publisher_time(value.group(2), url)):
+        if (value := _DATE_ATTRIBUTE_RE.search(match.group(0))) and (found := publisher_time(value.group(2), url, html)):
             return found
+    return None
+
+
+# A publication date in the page's scripts' data: {"publishDate": "2020-05-20", firstPublicationDate: "20230428"}
+_SCRIPT_DATE_RE = re.compile(
+    r"[\"']?\b(?:first_?)?publi(?:shed|cation|sh)_?(?:date|time|at|on)\b[\"']?\s*[:=]\s*[\"']?((?:19|20)\d\d)-?(\d\d)-?(\d\d)(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def script_date(html: str) -> datetime | None:
+    """The first publication date named in the page's script data (a key such as publishDate or publication_date)."""
+    match = _SCRIPT_DATE_RE.search(html[:1_000_000])
+    if not match:
+        return None
+    try:
+        return parse_published(datetime(*(int(g) for g in match.groups())).isoformat())
+    except ValueError:
+        return None
+
+
+_HEADING_OPEN_RE = re.compile(r"<(h[12])\b[^<>]*>", re.IGNORECASE)
+_PRINTED_DATE_RE = re.compile(
+    r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b|\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)\b|" + _NAMED_MONTH_RE.pattern,
+    re.IGNORECASE,
+)
+
+
+def headline_date(html: str, title: str | None, max_chars: int = 300, max_line: int = 80) -> datetime | None:
+    """The date printed in the article's header, right after its headline (the first <h1>/<h2> with the title's text).
+
+    News pages print the article's date under its headline ("13 Oct 2020 18:29"); the other
+    dates of the page (today's date in the masthead, teasers) are elsewhere. The first date
+    in a short text (at most `max_line` characters: a dateline, not a sentence or a caption)
+    among the first `max_chars` characters of visible text after the headline, stopping at
+    the first longer text (the article itself). ISO, "13.10.2020" and English month names
+    ("13 Oct 2020", "October 13, 2020").
+    """
+    target = _fold(title or "")
+    if len(target) < 15:
+        return None
+    for number, heading in enumerate(_HEADING_OPEN_RE.finditer(html[:1_000_000])):
+        if number >= 50:  # bounds the work on hostile pages (thousands of unclosed headings)
+            break
+        inner = html[heading.end() : heading.end() + 2_000]
+        end = inner.lower().find(f"</{heading.group(1).lower()}")
+        if end < 0 or _fold(_TAG_RE.sub(" ", inner[:end])) != target:
+            continue
+        after = _visible_text(html[heading.end() + end : heading.end() + end + 5_000], separator="\n")
+        header = []
+        for line in html_unescape(after).split("\n"):
+            line = " ".join(line.split())
+            if len(line) > max_line or sum(map(len, header)) > max_chars:
+                break
+            if line:
+                header.append(line)
+        for match in _PRINTED_DATE_RE.finditer("\n".join(header)):
+            groups = match.groups()
+            try:
+                if groups[0]:
+                    found = datetime(int(groups[0]), int(groups[1]), int(groups[2]))
+                elif groups[3]:
+                    found = datetime(int(groups[5]), int(groups[4]), int(groups[3]))
+                elif bool(groups[6]) != bool(groups[8]):
+                    month = _MONTHS.index(groups[7].lower()[:3]) + 1
+                    found = datetime(int(groups[9]), month, int(groups[6] or groups[8]))
+                else:
+                    continue
+            except ValueError:
+                continue
+            return parse_published(found.isoformat())
+        return None
     return None
 
 
@@ -300,8 +428,8 @@ _HIDDEN_OPEN_RE = re.compile(r"<(script|style|noscript|template|head)\b", re.IGN
 _ANY_TAG_RE = re.compile(r"<[^<>]*>")
 
 
-def _visible_text(html: str) -> str:
-    """The page's text outside <head>, scripts, styles and templates (tags removed)."""
+def _visible_text(html: str, separator: str = " ") -> str:
+    """The page's text outside <head>, scripts, styles and templates (tags replaced by `separator`)."""
     lowered, parts, start = html.lower(), [], 0
     for match in _HIDDEN_OPEN_RE.finditer(html):
         if match.start() < start:
@@ -313,7 +441,7 @@ def _visible_text(html: str) -> str:
             break
         start = end
     parts.append(html[start:])
-    return _ANY_TAG_RE.sub(" ", " ".join(parts))
+    return _ANY_TAG_RE.sub(separator, " ".join(parts))
 
 
 def _shown_on_page(snippet: str, html: str) -> bool:
@@ -464,6 +592,13 @@ def normalise_title(
         text = " ".join(html_unescape(candidate).split())
         if len(text) >= 25 and (found := _segment_run(title, text)):
             return found
+    # "Kicker: Headline | Section - Site": the page's headline after a kicker and before more segments
+    # (a kicker before a headline that ends the title stays: for many publishers it is part of it)
+    for candidate in candidates:
+        text = " ".join(html_unescape(candidate).split())
+        start = title.find(text) if len(text) >= 25 else -1
+        if start > 0 and title[:start].rstrip().endswith(":") and _TITLE_SEPARATOR_RE.match(title[start + len(text) :]):
+            return text
     site = _site_words(site_name, url)
     segments = _TITLE_SEPARATOR_RE.split(title)
     separators = _TITLE_SEPARATOR_RE.findall(title)
@@ -618,12 +753,15 @@ def clean_html_article(
     if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
         ld_names = []
     authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
-    # the article's own datePublished first, then a publication time declared in the markup;
+    # the article's own datePublished first, then a publication time declared in the markup,
+    # then the date printed under the headline, then a publication date named in script data;
     # else htmldate on the page itself, which finds the date more often than through
     # trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
     published_at = (
-        json_ld_published(ld_article, document.url or url)
+        json_ld_published(ld_article, document.url or url, html)
         or declared_published(html, document.url or url)
+        or headline_date(html, title)
+        or script_date(html)
         or parse_published(
             (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
             or document.date

@@ -329,3 +329,140 @@ def test_page_scans_stay_linear_on_unclosed_tags():
     shown = "<html><head><title>x</title></head><body><script>var a = '<p>hidden text here</p>';</script><p>Shown text here</p></body></html>"
     assert _shown_on_page("Shown text here", shown)
     assert not _shown_on_page("hidden text here", shown)
+
+
+@pytest.mark.parametrize(
+    "page,expected",
+    [
+        # the page writes the same instant as a local wall time (one hour ahead): that day is kept
+        ("<script>var article = {publication_date: '2020-12-06 00:15'};</script>", datetime(2020, 12, 6, 0, 15)),
+        ('<span class="d">2020-12-06T00:15:00</span>', datetime(2020, 12, 6, 0, 15)),
+        # times with a zone are other instants; other minutes are other times; nothing: UTC wall time
+        ("<script>var x = {modified: '2020-12-06T00:15:00+01:00'};</script>", datetime(2020, 12, 5, 23, 15)),
+        ("<script>var x = {shown: '2020-12-06 00:16'};</script>", datetime(2020, 12, 5, 23, 15)),
+        ("", datetime(2020, 12, 5, 23, 15)),
+    ],
+)
+def test_utc_date_printed_as_local_time(page, expected):
+    from tasks.clean import json_ld_published
+
+    article = {"@type": "NewsArticle", "datePublished": "2020-12-05T23:15:00Z"}
+    assert json_ld_published(article, None, f"<html><body>{page}</body></html>") == expected
+
+
+def test_utc_date_printed_as_local_time_in_a_loose_iso_form():
+    from tasks.clean import json_ld_published
+
+    article = {"@type": "NewsArticle", "datePublished": "2020-12-05T23:15:0Z"}
+    html = "<html><body><script>var a = {date: '2020-12-06 00:15'};</script></body></html>"
+    assert json_ld_published(article, None, html) == datetime(2020, 12, 6, 0, 15)
+
+
+_HEADLINE = "Harbour reopens after the long storm"
+
+
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        ('<p class="meta">Coastal Ledger<br>13 Oct 2020, 18:29</p>', datetime(2020, 10, 13)),
+        ('<div><a href="/time/2020-10-13">13.10.2020 18:29</a></div>', datetime(2020, 10, 13)),
+        ("<div>By Maria Okafor</div><time>October 13, 2020</time>", datetime(2020, 10, 13)),
+        # a date inside a sentence or caption after the headline is not the article's date
+        ("<figure><figcaption>The harbour master's office is shown in Kestrel Bay, Coastal Shire, March 5, 2019.</figcaption></figure>", None),
+        ("<p>The harbour reopened on Monday after the long storm, officials said on the quay in the town.</p><p>5 Mar 2019</p>", None),
+    ],
+)
+def test_date_printed_under_the_headline(header, expected):
+    from tasks.clean import headline_date
+
+    html = (
+        f"<html><body><div class='top'>Tuesday, 08 Dec 2020</div><h1>{_HEADLINE}</h1>{header}"
+        "<p>The harbour reopened on Monday after the storm, officials said in a statement.</p></body></html>"
+    )
+    assert headline_date(html, _HEADLINE) == expected
+    # another headline: no date from this page
+    assert headline_date(html, "Ferry timetable changes for the winter") is None
+
+
+def test_date_under_the_headline_beats_the_masthead_date():
+    body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
+    html = (
+        f"<html lang='en'><head><title>{_HEADLINE}</title></head><body><div class='top'>Tuesday, 08 Dec 2020</div>"
+        f"<article><h2>{_HEADLINE}</h2><p>Coastal Ledger<br>13 Oct 2020, 18:29</p>{body}</article></body></html>"
+    )
+    assert clean_page(html.encode(), "html").published_at.date() == datetime(2020, 10, 13).date()
+
+
+@pytest.mark.parametrize(
+    "title,expected",
+    [
+        # "Kicker: Headline | Section - Site": the headline the page prints, without the kicker
+        (
+            "Port strike: Harbour reopens after the long storm | Kestrel News - The Coastal Ledger",
+            "Harbour reopens after the long storm",
+        ),
+        # a kicker before a headline that ends the title stays (part of the headline for many publishers)
+        ("Port strike: Harbour reopens after the long storm", "Port strike: Harbour reopens after the long storm"),
+    ],
+)
+def test_kicker_before_the_headline_inside_a_longer_title(title, expected):
+    from tasks.clean import normalise_title
+
+    html = "<h1>Harbour reopens after the long storm</h1>"
+    assert normalise_title(title, html, "The Coastal Ledger", "https://www.coastalledger.com/a") == expected
+
+
+@pytest.mark.parametrize(
+    "script,expected",
+    [
+        ('window.meta = {id: 65464327, firstPublicationDate: "20230428", views: 3};', datetime(2023, 4, 28)),
+        ('var data = {"publish_date":"2020-05-20T10:00:00"};', datetime(2020, 5, 20)),
+        # other dates in the data are not the publication date
+        ('var data = {"updated":"2020-05-20", "expires": "2020-06-01"};', None),
+    ],
+)
+def test_publication_date_named_in_script_data(script, expected):
+    from tasks.clean import script_date
+
+    assert script_date(f"<html><head><script>{script}</script></head><body></body></html>") == expected
+
+
+def test_script_date_is_used_without_declared_or_printed_date():
+    body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
+    html = (
+        "<html lang='en'><head><title>Harbour reopens</title>"
+        '<script>window.meta = {firstPublicationDate: "20230428"};</script></head>'
+        f"<body><article><h1>Harbour reopens</h1>{body}</article></body></html>"
+    )
+    assert clean_page(html.encode(), "html").published_at == datetime(2023, 4, 28)
+
+
+def test_date_under_the_headline_on_unclosed_headings():
+    from tasks.clean import headline_date
+
+    # thousands of unclosed headings: no date, and no quadratic search for their ends
+    assert headline_date("<h1>" * 100_000, _HEADLINE) is None
+    assert headline_date(f"<h2>{_HEADLINE}" * 10_000 + "</h2><p>13 Oct 2020</p>", _HEADLINE) is None
+
+
+@pytest.mark.parametrize(
+    "head,url,expected",
+    [
+        # 02:54 UTC is the evening before in the Americas
+        ('<html lang="en"><meta property="og:locale" content="en_US" />', None, datetime(2020, 5, 1)),
+        ('<html lang="fr"><meta name="dc.language" content="fr-ca"/>', None, datetime(2020, 5, 1)),
+        # not a locale of the Americas, or no locale: the UTC wall time
+        ('<html lang="en-GB">', None, datetime(2020, 5, 2, 2, 54, 29)),
+        ('<html lang="en">', None, datetime(2020, 5, 2, 2, 54, 29)),
+        # the URL carries the UTC day (a default "en-US" locale of a publisher elsewhere)
+        ('<html lang="en-US">', "https://x.example/2020/05/02/harbour", datetime(2020, 5, 2, 2, 54, 29)),
+    ],
+)
+def test_utc_time_early_in_the_day_on_a_page_of_the_americas(head, url, expected):
+    from tasks.clean import json_ld_published
+
+    article = {"@type": "NewsArticle", "datePublished": "2020-05-02T02:54:29.000Z"}
+    assert json_ld_published(article, url, f"{head}<body></body></html>") == expected
+    # later in the UTC day it is the same day there too
+    later = {"@type": "NewsArticle", "datePublished": "2020-05-02T12:54:29Z"}
+    assert json_ld_published(later, url, f"{head}<body></body></html>") == datetime(2020, 5, 2, 12, 54, 29)
