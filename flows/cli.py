@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -135,7 +136,7 @@ def run(
     report = _run_flow(
         "flows.ingest:ingest",
         verbose,
-        workers_for=_workers_for(sources, warehouse, batch_size, workers, no_entities),
+        workers_for=lambda: _workers_for(sources, warehouse, batch_size, workers, no_entities),
         sources=list(sources),
         warehouse=_str(warehouse),
         batch_size=batch_size,
@@ -236,6 +237,7 @@ def _workers_for(
     from pydantic import ValidationError
 
     from tasks.settings import Settings
+    from tasks.sources import classify_path
 
     overrides = {"warehouse": warehouse, "batch_size": batch_size, "workers": workers, "entities": False if no_entities else None}
     try:
@@ -249,21 +251,24 @@ def _workers_for(
         path = Path(source)
         files = path.rglob("*") if path.is_dir() else [path] if path.is_file() else []
         for file in files:
-            name = file.name.lower()
-            if name.endswith((".warc", ".warc.gz")):
+            kind = classify_path(file).kind if file.is_file() else "unsupported"
+            if kind == "warc":
                 expected += 1 + file.stat().st_size // 20_000
-            elif name.endswith((".html", ".htm", ".xhtml", ".txt", ".gz")):
+            elif kind != "unsupported":
                 expected += 1
             if expected > settings.batch_size:
                 return settings.workers, settings.spacy_model if settings.entities else None
     return None
 
 
-def _run_flow(flow_path: str, verbose: bool, workers_for: tuple[int, str | None] | None = None, **parameters):
+def _run_flow(
+    flow_path: str, verbose: bool, workers_for: Callable[[], tuple[int, str | None] | None] | None = None, **parameters
+):
     """Run a flow ("module:name") with a progress bar; return its report, or exit with one sentence.
 
-    The flow is imported here, after Prefect's environment defaults are set. `workers_for`
-    (workers, model): start that many cleaning processes now, next to the Prefect server.
+    The flow is imported here, after Prefect's environment defaults are set. `workers_for`,
+    called once the Prefect server is starting, says which cleaning processes to start now
+    ((workers, model), or None for none), so that they boot next to the server.
     """
     import importlib
 
@@ -275,8 +280,8 @@ def _run_flow(flow_path: str, verbose: bool, workers_for: tuple[int, str | None]
     # while this one imports the flow.
     server = start_early_server()
     try:
-        if workers_for is not None:
-            start_pool(*workers_for)
+        if workers_for is not None and (wanted := workers_for()) is not None:
+            start_pool(*wanted)
         module, name = flow_path.split(":")
         flow_fn = getattr(importlib.import_module(module), name)
     except BaseException:
