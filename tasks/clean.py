@@ -186,6 +186,13 @@ _NAMED_MONTH_RE = re.compile(
 )
 
 
+def _named_month_date(day_before: str | None, month: str, day_after: str | None, year: str) -> tuple[int, int, int] | None:
+    """(year, month, day) from the date groups of a `_NAMED_MONTH_RE` match; None unless exactly one day is written."""
+    if bool(day_before) == bool(day_after):
+        return None
+    return int(year), _MONTHS.index(month.lower()[:3]) + 1, int(day_before or day_after)
+
+
 def _loose_wall_time(value: str) -> str | None:
     """The wall time of a date that is not ISO 8601 ("2020-12-05T23:15:0Z", "Tue, Sep 15 2020 10:01:41 EDT").
 
@@ -193,9 +200,8 @@ def _loose_wall_time(value: str) -> str | None:
     """
     if match := _ISO_PREFIX_RE.match(value):
         year, month, day, hour, minute = (int(g) if g else 0 for g in match.groups())
-    elif (match := _NAMED_MONTH_RE.search(value)) and bool(match.group(1)) != bool(match.group(3)):
-        day = int(match.group(1) or match.group(3))
-        month, year = _MONTHS.index(match.group(2).lower()) + 1, int(match.group(4))
+    elif (match := _NAMED_MONTH_RE.search(value)) and (date := _named_month_date(*match.group(1, 2, 3, 4))):
+        year, month, day = date
         hour, minute = int(match.group(5) or 0), int(match.group(6) or 0)
     else:
         return None
@@ -368,9 +374,8 @@ def headline_date(html: str, title: str | None, max_chars: int = 300, max_line: 
                     found = datetime(int(groups[0]), int(groups[1]), int(groups[2]))
                 elif groups[3]:
                     found = datetime(int(groups[5]), int(groups[4]), int(groups[3]))
-                elif bool(groups[6]) != bool(groups[8]):
-                    month = _MONTHS.index(groups[7].lower()[:3]) + 1
-                    found = datetime(int(groups[9]), month, int(groups[6] or groups[8]))
+                elif date := _named_month_date(*groups[6:10]):
+                    found = datetime(*date)
                 else:
                     continue
             except ValueError:
