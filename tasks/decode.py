@@ -119,7 +119,7 @@ def _pick_encoding(data: bytes, header_charset: str | None) -> tuple[str, str]:
     binary = sniff_binary(data)
     if binary:
         raise Rejected("decode", "binary", f"content is a {binary}, not text")
-    controls = sum(sample.count(b) for b in _CONTROL_BYTES)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # one pass, not one per byte value
     nuls = sample.count(0)
     if (controls >= 16 and controls > 0.02 * len(sample)) or (nuls >= 16 and nuls > 0.1 * len(sample)):
         raise Rejected("decode", "binary", f"{controls + nuls} control bytes in the first {len(sample)} bytes")

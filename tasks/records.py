@@ -58,6 +58,8 @@ class CleanedPage:
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     html: str | None = field(default=None, repr=False)  # the decoded page, for extractors that need markup
+    # the page's lxml tree, parsed once for trafilatura and for the markup extractors, which drop it
+    markup: object | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

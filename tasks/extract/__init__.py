@@ -60,8 +60,9 @@ def extract_article(
     """Run every extractor but NER on one article; `entities` come from `extract_entities` (None: not run)."""
     fields = fields or ExtractedFields()
     text = page.text
-    quoted = find_quoted_spans(text)
-    sentences = sentence_bounds(text, quoted)
+    # quoted spans and sentences serve citations and quotes, which run on NER languages only
+    quoted = find_quoted_spans(text) if entities is not None else []
+    sentences = sentence_bounds(text, quoted) if entities is not None else []
     known = entities or []
 
     def citations() -> None:
@@ -86,7 +87,8 @@ def extract_article(
 
 
 def extract_markup(page: CleanedPage, fields: ExtractedFields, seconds: Counter[str] | None = None) -> ExtractedFields:
-    """The extractors that read the page's HTML (links, modified_at), over one parse of it.
+    """The extractors that read the page's HTML (links, modified_at), over one parse of it
+    (the tree cleaning parsed for trafilatura, when the page has one).
 
     The page then lets go of its HTML: called right after cleaning, a batch does not hold
     every page's markup (and its tree) while NER runs. A page without HTML is left as is.
@@ -94,7 +96,7 @@ def extract_markup(page: CleanedPage, fields: ExtractedFields, seconds: Counter[
     if page.html is None:
         return fields
     clock = time.perf_counter()
-    root = parse_page(page.html)
+    root = page.markup if page.markup is not None else parse_page(page.html)
     if seconds is not None:
         seconds["parse"] += time.perf_counter() - clock
     if root is not None:
@@ -102,7 +104,7 @@ def extract_markup(page: CleanedPage, fields: ExtractedFields, seconds: Counter[
         run_extractor(fields, "modified_at", lambda: setattr(fields, "modified_at", modified_at_in(root)), seconds)
     else:
         fields.extractors += ["links", "modified_at"]  # no markup: no links, no modification time
-    page.html = None
+    page.html = page.markup = None
     return fields
 
 

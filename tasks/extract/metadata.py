@@ -98,9 +98,11 @@ def _names_elsewhere(text: str) -> set[str]:
 
 def _foreign_language(words: str, language: str) -> str | None:
     """The language of a line when it is clearly not the article's (scores far above it)."""
+    if len(words) >= 200:  # long lines are the article's own; not worth identifying
+        return None
     ranked = dict(language_identifier().rank(words))
     best = max(ranked, key=ranked.get)
-    if best == language or best not in FOREIGN_LANGUAGES or len(words) >= 200:
+    if best == language or best not in FOREIGN_LANGUAGES:
         return None
     clear = ranked[best] >= FOREIGN_RATIO * ranked.get(language, 0.0) and ranked[best] >= FOREIGN_MIN_PROBABILITY
     return best if clear else None

@@ -466,3 +466,31 @@ def test_utc_time_early_in_the_day_on_a_page_of_the_americas(head, url, expected
     # later in the UTC day it is the same day there too
     later = {"@type": "NewsArticle", "datePublished": "2020-05-02T12:54:29Z"}
     assert json_ld_published(later, url, f"{head}<body></body></html>") == datetime(2020, 5, 2, 12, 54, 29)
+
+
+@pytest.mark.parametrize("name", ["wall_time", "script_date"])
+def test_core_first_search_finds_exactly_the_patterns_matches(name):
+    """`_finditer_by_core` (the fast search behind `_local_rendering` and `script_date`) gives
+    the same matches, spans and groups as the whole pattern's own finditer."""
+    import random
+
+    from tasks import clean
+
+    pattern, core, reach = {
+        "wall_time": (clean._WALL_TIME_RE, clean._WALL_TIME_CORE_RE, 0),
+        "script_date": (clean._SCRIPT_DATE_RE, clean._SCRIPT_DATE_CORE_RE, 7),
+    }[name]
+    pieces = [
+        "2020-12-06 00:15", "2020-12-06T00:15:07", "19", "20", "-", "T", " ", "0", "1", ":", "x", "_", "Z", "é",
+        "first", "first_", "FIRST", "publishDate", "published_at", "Publication_Date", '"', "'", "=", "20230428",
+        "2020-05-20", "publi", "+01:00", "UTC", '": "', ": ", "=",
+    ]
+    generator = random.Random(7)
+    texts = ["".join(generator.choice(pieces) for _ in range(generator.randint(1, 40))) for _ in range(5_000)]
+    texts.append('<script>var a = {firstPublicationDate: "20230428", "publishDate": "2020-05-20"}; x2020-12-06 00:15</script>')
+    found = 0
+    for text in texts:
+        expected = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+        assert [(m.span(), m.groups()) for m in clean._finditer_by_core(pattern, core, reach, text)] == expected, text
+        found += len(expected)
+    assert found > 50  # the generated texts do exercise the pattern (1,243 and 67 matches)

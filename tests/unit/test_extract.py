@@ -182,6 +182,31 @@ def test_links_only_from_the_main_content_and_absolute():
     ]
 
 
+def test_markup_extractors_reuse_the_tree_cleaning_parsed_and_drop_it():
+    from tasks.extract import extract_markup
+
+    html = (
+        "<html><head><title>Harbour plan</title><meta property='article:modified_time' content='2024-02-01T10:00:00Z'>"
+        "</head><body><nav><a href='/home'>Home</a></nav><article><h1>Harbour plan</h1>"
+        "<p>The council published the <a href='/docs/plan.pdf'>harbour plan</a> on Monday, after two years of work "
+        "and a long public consultation with the fishing families of the bay.</p>"
+        "<p>The mayor said the <a href='https://other.example/x'>report</a> would be debated next week.</p>"
+        "</article><footer><a href='/privacy'>Privacy</a></footer></body></html>"
+    ).encode()
+    page = clean_page(html, "html", url="https://ledger.example/news/1")
+    assert page.markup is not None  # the tree trafilatura was given a copy of
+    fields = extract_markup(page, ExtractedFields())
+    assert page.html is None and page.markup is None
+    assert [(lk.href, lk.is_external) for lk in fields.links] == [
+        ("https://ledger.example/docs/plan.pdf", False),
+        ("https://other.example/x", True),
+    ]
+    assert fields.modified_at == datetime(2024, 2, 1, 10)
+    # the same links as from a parse of its own
+    reparsed = clean_page(html, "html", url="https://ledger.example/news/1")
+    assert fields.links == extract_links(reparsed.html, reparsed.text, "https://ledger.example/news/1")
+
+
 def test_modified_time_from_json_ld():
     html = '<html><head><script type="application/ld+json">{"dateModified": "2024-02-01T10:00:00Z"}</script></head></html>'
     assert extract_modified_at(html) == datetime(2024, 2, 1, 10)
