@@ -237,7 +237,7 @@ def _workers_for(
     from pydantic import ValidationError
 
     from tasks.settings import Settings
-    from tasks.sources import classify_path
+    from tasks.sources import classify_path, is_hidden
 
     overrides = {"warehouse": warehouse, "batch_size": batch_size, "workers": workers, "entities": False if no_entities else None}
     try:
@@ -248,8 +248,11 @@ def _workers_for(
         return None
     expected = 0
     for source in sources:
-        path = Path(source)
-        files = path.rglob("*") if path.is_dir() else [path] if path.is_file() else []
+        path = Path(source).expanduser()
+        if path.is_dir():  # as the flow takes them: hidden entries inside folders are not inputs
+            files = (file for file in path.rglob("*") if not is_hidden(file, path))
+        else:
+            files = [path] if path.is_file() else []
         for file in files:
             kind = classify_path(file).kind if file.is_file() else "unsupported"
             if kind == "warc":

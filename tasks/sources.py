@@ -73,7 +73,8 @@ def classify_path(path: Path) -> InputItem:
     return InputItem(source=resolved.as_posix(), location=str(resolved), kind=kind, compressed=compressed)
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
+def is_hidden(path: Path, root: Path) -> bool:
+    """Whether `path`, found under the folder `root`, is or lies in a hidden entry (".name")."""
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
@@ -92,7 +93,7 @@ def expand_sources(paths: Iterable[str | Path]) -> list[InputItem]:
         path = Path(raw).expanduser()
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not _is_hidden(child, path):
+                if child.is_file() and not is_hidden(child, path):
                     item = classify_path(child)
                     if item.kind != "unsupported":
                         items.setdefault(item.source, item)

@@ -34,3 +34,16 @@ def test_a_warc_file_counts_by_its_size(tmp_path):
     warc.write_bytes(gzip.compress(b"x") + bytes(2_000_000))  # ~100 records of 20 kB
     assert _workers_for([str(warc)], tmp_path / "wh", 50, 2, True) == (2, None)
     assert _workers_for([str(warc)], tmp_path / "wh", 500, 2, True) is None
+
+
+def test_hidden_files_in_folders_do_not_count(tmp_path):
+    folder = tmp_path / "site"
+    (folder / ".cache").mkdir(parents=True)
+    for n in range(30):
+        (folder / ".cache" / f"p{n}.html").write_text("<p>x</p>")  # the flow skips these
+    for n in range(5):
+        (folder / f"p{n}.html").write_text("<p>x</p>")
+    assert _workers_for([str(folder)], tmp_path / "wh", 10, 2, True) is None
+    for n in range(5, 15):
+        (folder / f"p{n}.html").write_text("<p>x</p>")
+    assert _workers_for([str(folder)], tmp_path / "wh", 10, 2, True) == (2, None)
