@@ -113,16 +113,24 @@ def _rows_to_table(rows: Iterable[tuple], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 
-def update_duplicate_clusters(con: duckdb.DuckDBPyConnection, threshold: float) -> int:
+def sign_new_articles(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """MinHash signatures of the articles that have none yet (new since the last load)."""
+    unsigned = con.execute(load_sql("dedup/select_unsigned.sql")).fetchall()
+    return _rows_to_table(((a, signature(text)) for a, text in unsigned), SIGNATURES_SCHEMA)
+
+
+def update_duplicate_clusters(con: duckdb.DuckDBPyConnection, threshold: float, new: pa.Table | None = None) -> int:
     """Sign new articles, drop signatures of removed ones, rebuild `duplicate_clusters`.
 
-    Runs in one transaction; returns the number of articles that belong to a cluster.
+    `new`: the new articles' signatures when already computed (`sign_new_articles`, with no
+    load in between). Runs in one transaction; returns the number of articles that belong
+    to a cluster.
     """
     con.execute("begin transaction")
     try:
         con.execute(load_sql("dedup/delete_stale_signatures.sql"))
-        unsigned = con.execute(load_sql("dedup/select_unsigned.sql")).fetchall()
-        new = _rows_to_table(((a, signature(text)) for a, text in unsigned), SIGNATURES_SCHEMA)
+        if new is None:
+            new = sign_new_articles(con)
         con.register("new_signatures", new)
         con.execute(load_sql("dedup/insert_signatures.sql"))
         con.unregister("new_signatures")
