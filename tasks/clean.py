@@ -44,6 +44,21 @@ DEFAULT_CONFIG["DEFAULT"]["INSECURE_SSL_FALLBACK"] = "off"
 DEFAULT_CONFIG["DEFAULT"]["SSRF_PROTECTION"] = "on"
 DEFAULT_CONFIG["DEFAULT"]["MAX_TREE_SIZE"] = str(MAX_TREE_SIZE)
 TRAFILATURA_CONFIG = DEFAULT_CONFIG
+# Page parts that are never article prose, removed before trafilatura picks the main text:
+# picture captions (HTML's own <figcaption>), posts embedded from social networks (the
+# platforms' standard embed markup: a blockquote the platform's script turns into a card),
+# newsletter sign-up boxes (an element named "newsletter" holding a form) and author
+# biography boxes. A box never holds the headline or an <article>, nor is it the page's
+# <body> (some site builders name the body after every widget the page has).
+# Measured on fundus: benchmarks/RESULTS.md, "Body: pruned page parts".
+_BOX = "[not(self::body or self::html or .//h1 or .//article)]"
+PRUNE_XPATH = [
+    "//figcaption",
+    "//blockquote[contains(@class,'twitter-tweet') or contains(@class,'instagram-media')"
+    " or contains(@class,'tiktok-embed')]",
+    f"//*[contains(@class,'newsletter')][.//form]{_BOX}",
+    f"//*[contains(@class,'author-bio') or contains(@class,'author-box')]{_BOX}",
+]
 _LANG_RE = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
 
 
@@ -538,6 +553,38 @@ def _drop_leading_title(text: str, title: str | None) -> str:
     return text
 
 
+def _drop_leading_headline(text: str, headlines: list[str]) -> str:
+    """The main text without a first line that is the page's headline, alone or with a kicker.
+
+    trafilatura often starts the text with the article's heading when it is worded unlike the
+    <title> (`_drop_leading_title`): the `<h1>`, `og:title` or JSON-LD headline, or the
+    heading with its kicker ("Kicker Headline", "Headline | Section"). The title column has
+    it. A line that only starts or ends with a headline goes when the headline is most of it
+    and the line ends no sentence.
+    """
+    first, _, rest = text.partition("\n")
+    line = _fold(first)
+    if not rest.strip() or len(line) > 250:
+        return text
+    for headline in {_fold(h) for h in headlines}:
+        if len(headline) < 15:
+            continue
+        if line == headline or (
+            (line.startswith(headline) or line.endswith(headline))
+            and len(headline) >= 0.5 * len(line)
+            and not _SENTENCE_END_RE.search(first.strip())
+        ):
+            return rest.lstrip()
+    return text
+
+
+def _page_headlines(html: str, headline: str | None) -> list[str]:
+    """The page's own headlines: its first `<h1>`s, `og:title`/`twitter:title` and the JSON-LD headline."""
+    found = [_TAG_RE.sub(" ", h) for h in _H1_RE.findall(html[:500_000])[:3]]
+    found += [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
+    return found + ([headline] if headline else [])
+
+
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»*]\s+|\s*[：｜|ㅣ]\s*")
 _DATE_ONLY_RE = re.compile(r"^[\d./\s-]+$")
 # "by Maria Okafor": a byline segment (up to four capitalised names), never a headline
@@ -760,6 +807,7 @@ def clean_html_article(
             include_tables=True,
             deduplicate=False,
             fast=fast,
+            prune_xpath=PRUNE_XPATH,
             config=TRAFILATURA_CONFIG,
         )
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
@@ -775,6 +823,7 @@ def clean_html_article(
     headline = ld_article.get("headline") if ld_article else None
     title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
     text = _drop_leading_title(text, title)
+    text = _drop_leading_headline(text, _page_headlines(html, headline if isinstance(headline, str) else None))
     text = _drop_trailing_furniture(_drop_boilerplate_lines(_keep_declared_body(text, ld_article)))
     text = _with_lead(text, document.description, html)
     if len(text) < min_chars:

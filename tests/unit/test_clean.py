@@ -306,6 +306,76 @@ def test_description_only_in_meta_tags_is_not_added_to_the_text():
     assert "Kestrel Bay reopens" not in page.text
 
 
+def _page_with_parts(parts: str) -> bytes:
+    body = "".join(
+        f"<p>Paragraph {i}: the council of Kestrel Bay voted seven to two on the budget of the port.</p>" for i in range(4)
+    )
+    return (
+        '<html lang="en"><head><title>Harbour budget passes</title></head><body><main><article>'
+        f"<h1>Harbour budget passes</h1>{body[: len(body) // 2]}{parts}{body[len(body) // 2 :]}"
+        "</article></main></body></html>"
+    ).encode()
+
+
+def test_captions_embedded_posts_signup_and_bio_boxes_are_not_body_text():
+    parts = (
+        '<figure><img src="quay.jpg" alt=""><figcaption>The old quay at dawn, seen from the lighthouse hill.'
+        "</figcaption></figure>"
+        '<blockquote class="twitter-tweet"><p lang="en">Big night for the harbour crew tonight, well done all</p>'
+        "&mdash; Harbour Fan (@harbourfan) May 4, 2021</blockquote>"
+        '<div class="inline-newsletter"><p>Sign up for our morning briefing on the coast and its towns.</p>'
+        '<form action="/subscribe"><input type="email" name="email"></form></div>'
+    )
+    bio = '<div class="author-bio"><p>Jane Quill covers the coast and its ports for the paper since 2009.</p></div>'
+    page = clean_page(_page_with_parts(parts).replace(b"</article>", bio.encode() + b"</article>"), "html")
+    assert page.text.count("council of Kestrel Bay") == 4
+    for furniture in ("old quay at dawn", "harbourfan", "Big night", "morning briefing", "Jane Quill"):
+        assert furniture not in page.text
+
+
+def test_a_body_named_after_its_newsletter_widget_is_not_pruned():
+    # site builders put every widget's name in <body class>; the page's form does not make it a sign-up box
+    html = _page_with_parts('<form action="/search"><input name="q"></form>').decode()
+    html = html.replace("<body>", '<body class="site-layout tweak-newsletter-block-style">')
+    page = clean_page(html.encode(), "html")
+    assert page.text.count("council of Kestrel Bay") == 4
+
+
+def test_quoted_statements_stay():
+    # a plain blockquote (a quoted statement, not an embedded post) is content
+    parts = "<blockquote><p>The port stays open to every boat, whatever its flag, said the harbour master.</p></blockquote>"
+    page = clean_page(_page_with_parts(parts), "html")
+    assert "whatever its flag" in page.text
+    assert page.text.count("council of Kestrel Bay") == 4
+
+
+def test_headline_opening_the_text_is_dropped():
+    from tasks.clean import _drop_leading_headline
+
+    headline = "Harbour of Kestrel Bay reopens after the storm"
+    prose = "The harbour reopened on Monday.\nThe council voted seven to two."
+    # the headline alone, with a kicker before it, or with a section after it
+    assert _drop_leading_headline(f"{headline}\n{prose}", [headline]) == prose
+    assert _drop_leading_headline(f"Coast {headline}\n{prose}", ["Other words", headline]) == prose
+    assert _drop_leading_headline(f"{headline} | Coast news\n{prose}", [headline]) == prose
+    # a first sentence that starts with the headline's words, a short headline, or a lone line stay
+    sentence = f"{headline}, the council said on Monday."
+    assert _drop_leading_headline(f"{sentence}\n{prose}", [headline]) == f"{sentence}\n{prose}"
+    assert _drop_leading_headline(f"Storm\n{prose}", ["Storm"]) == f"Storm\n{prose}"
+    assert _drop_leading_headline(headline, [headline]) == headline
+
+
+def test_h1_worded_unlike_the_title_is_not_body_text():
+    body = "".join(f"<p>Paragraph {i}: the council of Kestrel Bay voted seven to two on the port.</p>" for i in range(4))
+    html = (
+        "<html><head><title>Port budget passes - Coast Herald</title>"
+        '<meta property="og:title" content="Port budget passes"></head><body><article>'
+        f"<h1>Kestrel Bay council approves the harbour budget</h1>{body}</article></body></html>"
+    )
+    page = clean_page(html.encode(), "html")
+    assert page.text.startswith("Paragraph 0")
+
+
 def test_short_closing_lines_without_a_sentence_end_are_cut():
     from tasks.clean import _drop_trailing_furniture
 
