@@ -14,7 +14,8 @@ left, Smith said"); a name qualifying a role gives way to the name after it ("Ha
 adviser David Plouffe"); "the minister" is the person the article introduces with that title
 (before the quote, else in the next lines); "His statement" is the man meant, "the statement"
 whoever was quoted last; names inside quote marks or after a possessive ("its Washington
-embassy") never speak. Reported speech ("X said that …") gives rows with direct=false.
+embassy") never speak; a name NER missed ("Mr Tan said") drops its title and becomes the
+article's one longer name that contains it ("Tan Wei Ming"). Reported speech ("X said that …") gives rows with direct=false.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from tasks.extract.citations import is_cited_title, is_outlet, is_title_like
-from tasks.extract.entities import TITLES
+from tasks.extract.entities import TITLES, person_core
 from tasks.extract.spans import QuotedSpan, ends_abbreviation, paragraph_bounds, sentence_at
 from tasks.records import Entity, Quote
 
@@ -120,6 +121,12 @@ def _search(pattern: str, text: str) -> re.Match | None:
             continue
         return match
     return None
+
+
+def _contains(long: list[str], short: list[str]) -> bool:
+    """True when the tokens of `short` appear in `long` in order ("Tan" in "Tan Wei Ming")."""
+    remaining = iter(long)
+    return all(any(token == other for other in remaining) for token in short)
 
 
 @dataclass(frozen=True)
@@ -403,7 +410,7 @@ class _Resolver:
         after_names = max([e.end_char for e in self.all_entities if e.end_char <= cue.start()], default=0)
         name = _NAME_BEFORE_RE.search(self.text, max(start, cue.start() - 60, after_names), cue.start())
         if name and name.group(1).split()[0] not in _NOT_NAMES:
-            return _Mention(name.start(1), name.end(1), name.group(1), None, True)
+            return self.bare_name(name.start(1), name.end(1))
         # inverted attribution: '… said Nowak' / '… said the minister', the name right after the verb
         objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
         if cue.group(0).lower() in objects:
@@ -435,7 +442,20 @@ class _Resolver:
             return right[0]
         # a name NER missed: '… said nurse Priya Nair'
         name = _NAME_AFTER_RE.match(self.text, cue.end(), end)
-        return _Mention(name.start(1), name.end(1), name.group(1), None, True) if name else None
+        return self.bare_name(name.start(1), name.end(1)) if name else None
+
+    def bare_name(self, start: int, end: int) -> _Mention:
+        """A name NER missed ("Mr Tan said"): titles dropped, and the article's one longer name of a
+        person that contains it ("Tan Wei Ming", named earlier or later) when there is one."""
+        core = person_core(self.text[start:end])
+        longer = {
+            e.name for e in self.all_entities
+            if e.label == "PERSON" and len(e.name.split()) > len(core) and _contains(e.name.split(), core)
+        }
+        maximal = [n for n in longer if not any(n != m and _contains(m.split(), n.split()) for m in longer)]
+        if len(maximal) == 1:
+            return _Mention(start, end, maximal[0], maximal[0], True)
+        return _Mention(start, end, " ".join(core), None, True)
 
 
 def _is_quote(text: str, span: QuotedSpan) -> bool:
