@@ -5,7 +5,8 @@ the clause next to them: after the quote ("…," she said / said Nowak), or befo
 (Macron said that "…" / according to X, "…" / X: "…"). A quote split by its attribution
 gives two rows with the same speaker; a quote with no attribution of its own continues the
 speaker of the quote before it in the paragraph, or in the previous paragraph when the
-whole paragraph is a quote. Pronouns and descriptions ("he", "the newspaper", "the
+whole paragraph is a quote; a quote opening a sentence right after a sentence of the same
+paragraph that has a speech verb ("…, says Yao. “…”") takes that sentence's speaker. Pronouns and descriptions ("he", "the newspaper", "the
 general") resolve to the latest matching entity before them, so the speaker is always the
 article's normalised name; he/she pass over people whose gender the article shows to be the
 other one, "they" is the group of people named last, and an unnamed spokesperson speaks for
@@ -527,6 +528,27 @@ def _attribute_from_introduction(text: str, resolver: _Resolver, paragraph: tupl
     return (mention, cues[-1].group(0).lower(), end) if mention and mention.person else None
 
 
+def _attribute_from_previous_sentence(text: str, resolver: _Resolver, span: QuotedSpan, p_start: int, candidates, sentences):
+    """'X told reporters more would follow. “…”': a quote opening a sentence, after a sentence of the
+    same paragraph that has a speech verb and no quote of its own, is that sentence's speaker's."""
+    before = text[p_start : span.open].rstrip()
+    if not before.endswith((".", "!", "?")):
+        return None
+    sentence = sentence_at(sentences, p_start + len(before) - 1)
+    if sentence[0] < p_start or any(sentence[0] <= c.open < span.open for c in candidates):
+        return None
+    cues = [c for c in _CUE_RE.finditer(text, sentence[0], sentence[1]) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    if not cues:
+        return None
+    mention = resolver.around_cue(sentence[0], sentence[1], cues[-1])
+    if not (mention and mention.person):
+        # "…, but China will lead differently, says Yao.": the inverted clause after the last comma
+        comma = text.rfind(",", sentence[0], cues[-1].start())
+        if comma >= 0 and not text[comma + 1 : cues[-1].start()].strip():
+            mention = resolver.around_cue(comma + 1, sentence[1], cues[-1])
+    return (mention, cues[-1].group(0).lower(), sentence[1]) if mention and mention.person else None
+
+
 def extract_direct_quotes(
     text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]]
 ) -> list[Quote]:
@@ -553,6 +575,8 @@ def extract_direct_quotes(
             attribution = _attribute_before(text, resolver, span, sentence_at(sentences, p_start - 2)[0])
         if attribution is None and span.open == p_start and span.paragraph and not short:
             attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
+        if attribution is None and not short and span.closed and span.open > p_start:
+            attribution = _attribute_from_previous_sentence(text, resolver, span, p_start, candidates, sentences)
         if attribution is None and previous is not None and found[-1] is not None and not short:
             same_paragraph = previous.paragraph == span.paragraph
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1
