@@ -37,6 +37,8 @@ HELD_OUT = ROOT / "benchmarks" / "gold" / "quotes_heldout.jsonl"  # labelled aft
 HELD_OUT_2 = ROOT / "benchmarks" / "gold" / "quotes_heldout2.jsonl"
 # 12 articles (6 htmldate_news, 6 fundus) labelled before the third round of rule changes
 HELD_OUT_3 = ROOT / "benchmarks" / "gold" / "quotes_heldout3.jsonl"
+# 11 articles (3 htmldate_news, 8 fundus), publishers in no other gold file, labelled blind
+HELD_OUT_4 = ROOT / "benchmarks" / "gold" / "quotes_heldout4.jsonl"
 _TOKEN_RE = re.compile(r"\w+")
 
 

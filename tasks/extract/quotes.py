@@ -5,7 +5,8 @@ the clause next to them: after the quote ("…," she said / said Nowak), or befo
 (Macron said that "…" / according to X, "…" / X: "…"). A quote split by its attribution
 gives two rows with the same speaker; a quote with no attribution of its own continues the
 speaker of the quote before it in the paragraph, or in the previous paragraph when the
-whole paragraph is a quote. Pronouns and descriptions ("he", "the newspaper", "the
+whole paragraph is a quote; a quote opening a sentence right after a sentence of the same
+paragraph that has a speech verb ("…, says Yao. “…”") takes that sentence's speaker. Pronouns and descriptions ("he", "the newspaper", "the
 general") resolve to the latest matching entity before them, so the speaker is always the
 article's normalised name; he/she pass over people whose gender the article shows to be the
 other one, "they" is the group of people named last, and an unnamed spokesperson speaks for
@@ -14,7 +15,8 @@ left, Smith said"); a name qualifying a role gives way to the name after it ("Ha
 adviser David Plouffe"); "the minister" is the person the article introduces with that title
 (before the quote, else in the next lines); "His statement" is the man meant, "the statement"
 whoever was quoted last; names inside quote marks or after a possessive ("its Washington
-embassy") never speak. Reported speech ("X said that …") gives rows with direct=false.
+embassy") never speak; a name NER missed ("Mr Tan said") drops its title and becomes the
+article's one longer name that contains it ("Tan Wei Ming"). Reported speech ("X said that …") gives rows with direct=false.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from tasks.extract.citations import is_cited_title, is_outlet, is_title_like
-from tasks.extract.entities import TITLES
+from tasks.extract.entities import TITLES, person_core
 from tasks.extract.spans import QuotedSpan, ends_abbreviation, paragraph_bounds, sentence_at
 from tasks.records import Entity, Quote
 
@@ -120,6 +122,12 @@ def _search(pattern: str, text: str) -> re.Match | None:
             continue
         return match
     return None
+
+
+def _contains(long: list[str], short: list[str]) -> bool:
+    """True when the tokens of `short` appear in `long` in order ("Tan" in "Tan Wei Ming")."""
+    remaining = iter(long)
+    return all(any(token == other for other in remaining) for token in short)
 
 
 @dataclass(frozen=True)
@@ -403,7 +411,7 @@ class _Resolver:
         after_names = max([e.end_char for e in self.all_entities if e.end_char <= cue.start()], default=0)
         name = _NAME_BEFORE_RE.search(self.text, max(start, cue.start() - 60, after_names), cue.start())
         if name and name.group(1).split()[0] not in _NOT_NAMES:
-            return _Mention(name.start(1), name.end(1), name.group(1), None, True)
+            return self.bare_name(name.start(1), name.end(1))
         # inverted attribution: '… said Nowak' / '… said the minister', the name right after the verb
         objects = ("asked", "told", "tells", "urged", "urges", "called", "calling", "telling", "reminded", "reminds", "quoted")
         if cue.group(0).lower() in objects:
@@ -435,7 +443,20 @@ class _Resolver:
             return right[0]
         # a name NER missed: '… said nurse Priya Nair'
         name = _NAME_AFTER_RE.match(self.text, cue.end(), end)
-        return _Mention(name.start(1), name.end(1), name.group(1), None, True) if name else None
+        return self.bare_name(name.start(1), name.end(1)) if name else None
+
+    def bare_name(self, start: int, end: int) -> _Mention:
+        """A name NER missed ("Mr Tan said"): titles dropped, and the article's one longer name of a
+        person that contains it ("Tan Wei Ming", named earlier or later) when there is one."""
+        core = person_core(self.text[start:end])
+        longer = {
+            e.name for e in self.all_entities
+            if e.label == "PERSON" and len(e.name.split()) > len(core) and _contains(e.name.split(), core)
+        }
+        maximal = [n for n in longer if not any(n != m and _contains(m.split(), n.split()) for m in longer)]
+        if len(maximal) == 1:
+            return _Mention(start, end, maximal[0], maximal[0], True)
+        return _Mention(start, end, " ".join(core), None, True)
 
 
 def _is_quote(text: str, span: QuotedSpan) -> bool:
@@ -507,6 +528,27 @@ def _attribute_from_introduction(text: str, resolver: _Resolver, paragraph: tupl
     return (mention, cues[-1].group(0).lower(), end) if mention and mention.person else None
 
 
+def _attribute_from_previous_sentence(text: str, resolver: _Resolver, span: QuotedSpan, p_start: int, candidates, sentences):
+    """'X told reporters more would follow. “…”': a quote opening a sentence, after a sentence of the
+    same paragraph that has a speech verb and no quote of its own, is that sentence's speaker's."""
+    before = text[p_start : span.open].rstrip()
+    if not before.endswith((".", "!", "?")):
+        return None
+    sentence = sentence_at(sentences, p_start + len(before) - 1)
+    if sentence[0] < p_start or any(sentence[0] <= c.open < span.open for c in candidates):
+        return None
+    cues = [c for c in _CUE_RE.finditer(text, sentence[0], sentence[1]) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    if not cues:
+        return None
+    mention = resolver.around_cue(sentence[0], sentence[1], cues[-1])
+    if not (mention and mention.person):
+        # "…, but China will lead differently, says Yao.": the inverted clause after the last comma
+        comma = text.rfind(",", sentence[0], cues[-1].start())
+        if comma >= 0 and not text[comma + 1 : cues[-1].start()].strip():
+            mention = resolver.around_cue(comma + 1, sentence[1], cues[-1])
+    return (mention, cues[-1].group(0).lower(), sentence[1]) if mention and mention.person else None
+
+
 def extract_direct_quotes(
     text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]]
 ) -> list[Quote]:
@@ -533,6 +575,8 @@ def extract_direct_quotes(
             attribution = _attribute_before(text, resolver, span, sentence_at(sentences, p_start - 2)[0])
         if attribution is None and span.open == p_start and span.paragraph and not short:
             attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
+        if attribution is None and not short and span.closed and span.open > p_start:
+            attribution = _attribute_from_previous_sentence(text, resolver, span, p_start, candidates, sentences)
         if attribution is None and previous is not None and found[-1] is not None and not short:
             same_paragraph = previous.paragraph == span.paragraph
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1

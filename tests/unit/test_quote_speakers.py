@@ -188,3 +188,22 @@ def test_a_letter_signed_by_people_speaks_for_its_first_signer():
     )
     people = [("Alma Ruiz", "Alma Ruiz", "PERSON"), ("Tom Reed", "Tom Reed", "PERSON"), ("Bill Hart", "Bill Hart", "PERSON")]
     assert speakers(text, *people) == [("Alma Ruiz", "Reopening too quickly")]
+
+
+def test_a_titled_name_ner_missed_is_the_full_name_of_the_article():
+    text = (
+        "Acme chief executive Tan Wei Ming spoke on Monday. "
+        "“We will keep costs under control this year,” Mr Tan said. "
+        "“Nobody here will take money from the company,” said Dr Okafor."
+    )
+    people = [("Acme", "Acme", "ORG"), ("Tan Wei Ming", "Tan Wei Ming", "PERSON")]
+    assert speakers(text, *people) == [("Tan Wei Ming", "We will keep"), ("Okafor", "Nobody here will")]
+
+
+def test_a_quote_after_a_sentence_with_the_attribution_has_its_speaker():
+    text = (
+        "Beijing will have more say, but the world should expect a different style, says Wang. "
+        "“They cannot expect us to do exactly what the others do.”\n"
+        "The council met later. “Nobody asked us about any of it first.”"
+    )
+    assert speakers(text, ("Beijing", "Beijing", "GPE"), ("Wang", "Wang Li", "PERSON")) == [("Wang Li", "They cannot expect")]
