@@ -31,7 +31,7 @@ from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import runtime
-from flows.pool import CleaningPool, WorkerDied, cleaning_pool
+from flows.pool import CleaningPool, WorkerDied, cleaning_pool, stop_pool
 from flows.progress import progress
 from tasks.archive import RawArchive, raw_archive_path
 from tasks.batch import PlannedInput, clean_inputs, reject_row
@@ -440,6 +440,8 @@ def clean_batches(
     redo (its parts are discarded with the run's staging).
     """
     in_processes = settings.workers > 1 and len(batches) > 1
+    if not in_processes:
+        stop_pool()  # workers the command started early, for nothing to clean in them: free them
     model = settings.spacy_model if settings.entities else None
     pools = cleaning_pool(settings.workers, model) if in_processes else nullcontext(None)
     with pools as pool, ThreadPoolTaskRunner(max_workers=settings.workers if in_processes else 1) as runner:

@@ -95,10 +95,17 @@ def stop_pool() -> None:
 
 @contextmanager
 def cleaning_pool(workers: int, model: str | None) -> Iterator[CleaningPool]:
-    """Worker processes for a flow's cleaning: the command's own when they fit, else new ones."""
+    """Worker processes for a flow's cleaning: the command's own when they fit, else new ones.
+
+    Either way they stop when the cleaning ends, before the load and refresh, which need the
+    memory (NER run, 2 workers: peak 1,646 MiB with the workers kept to the command's end, 1,345 MiB now).
+    """
     if _started_pool is not None:
         if (_started_pool.workers, _started_pool.model) == (workers, model):
-            yield _started_pool
+            try:
+                yield _started_pool
+            finally:
+                stop_pool()  # a command's flow cleans once: free the workers' memory before its load
             return
         stop_pool()  # started for other settings: free its memory before starting the right ones
     pool = CleaningPool(workers, model)
