@@ -98,7 +98,7 @@ def _names_elsewhere(text: str) -> set[str]:
 
 def _foreign_language(words: str, language: str) -> str | None:
     """The language of a line when it is clearly not the article's (scores far above it)."""
-    if len(words) >= 200:  # long lines are the article's own; not worth identifying
+    if len(words) >= 200:  # a stray foreign line is short: a long one never counts, so it is not identified
         return None
     ranked = dict(language_identifier().rank(words))
     best = max(ranked, key=ranked.get)
