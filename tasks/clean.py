@@ -578,9 +578,10 @@ def _drop_leading_headline(text: str, headlines: list[str]) -> str:
     return text
 
 
-def _page_headlines(html: str, headline: str | None) -> list[str]:
-    """The page's own headlines: its first `<h1>`s, `og:title`/`twitter:title` and the JSON-LD headline."""
-    found = [_TAG_RE.sub(" ", h) for h in _H1_RE.findall(html[:500_000])[:3]]
+def _page_headlines(html: str, headline: str | None, tag_gap: str = "") -> list[str]:
+    """The page's own headlines: its first `<h1>`s (their inner tags replaced by `tag_gap`),
+    `og:title`/`twitter:title` and the JSON-LD headline."""
+    found = [_TAG_RE.sub(tag_gap, h) for h in _H1_RE.findall(html[:500_000])[:3]]
     found += [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
     return found + ([headline] if headline else [])
 
@@ -653,9 +654,7 @@ def normalise_title(
     if not title:
         return title
     folded = _fold(title)
-    candidates = [_TAG_RE.sub("", h) for h in _H1_RE.findall(html[:500_000])[:3]]
-    candidates += [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
-    candidates += [headline] if headline else []
+    candidates = _page_headlines(html, headline)
     for candidate in candidates:
         text = " ".join(html_unescape(candidate).split())
         inner = _fold(text)
@@ -823,7 +822,7 @@ def clean_html_article(
     headline = ld_article.get("headline") if ld_article else None
     title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
     text = _drop_leading_title(text, title)
-    text = _drop_leading_headline(text, _page_headlines(html, headline if isinstance(headline, str) else None))
+    text = _drop_leading_headline(text, _page_headlines(html, headline if isinstance(headline, str) else None, " "))
     text = _drop_trailing_furniture(_drop_boilerplate_lines(_keep_declared_body(text, ld_article)))
     text = _with_lead(text, document.description, html)
     if len(text) < min_chars:
