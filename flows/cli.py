@@ -7,7 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -233,6 +233,12 @@ def _workers_for(
     A run of fewer inputs than one batch is cleaned in the command's own process, and starting
     worker processes for it would only cost CPU. Local sources are counted cheaply (a WARC file
     as one input per 20 kB); web sources are not known before fetching, and do not count.
+
+    A re-run of the same command on files unchanged since its last completed run (no file's
+    inode changed since that run started: `st_ctime` moves on writes, renames, `cp -p` and
+    `touch`) would skip them all: its workers would boot for nothing, on the CPU the Prefect
+    server's start needs. This is a guess made before the flow plans; when it is wrong the
+    flow starts the workers it needs itself, a few seconds later.
     """
     from pydantic import ValidationError
 
@@ -246,7 +252,9 @@ def _workers_for(
         return None  # the flow reports the bad setting
     if settings.workers < 2:
         return None
-    expected = 0
+    wanted = settings.workers, settings.spacy_model if settings.entities else None
+    since = _last_completed_run_of(settings.database_path, sources)
+    expected, changed = 0, since is None
     for source in sources:
         path = Path(source).expanduser()
         if path.is_dir():  # as the flow takes them: hidden entries inside folders are not inputs
@@ -254,13 +262,47 @@ def _workers_for(
         else:
             files = [path] if path.is_file() else []
         for file in files:
+            try:
+                stat = file.stat()
+            except OSError:
+                continue  # gone, or unreadable: the flow reports it
             kind = classify_path(file).kind if file.is_file() else "unsupported"
-            if kind == "warc":
-                expected += 1 + file.stat().st_size // 20_000
-            elif kind != "unsupported":
-                expected += 1
-            if expected > settings.batch_size:
-                return settings.workers, settings.spacy_model if settings.entities else None
+            if kind == "unsupported":
+                continue
+            expected += 1 + stat.st_size // 20_000 if kind == "warc" else 1
+            changed = changed or stat.st_ctime >= since
+            if changed and expected > settings.batch_size:
+                return wanted
+    return None
+
+
+def _last_completed_run_of(database: Path, sources: list[str]) -> float | None:
+    """Start (epoch seconds) of the last completed run of these same sources that deferred nothing.
+
+    None when there is none, or when the warehouse cannot be read right now (another process
+    writing it): then the caller assumes there is work to do.
+    """
+    if not database.exists():
+        return None
+    import json
+
+    import duckdb
+
+    from tasks.warehouse import WarehouseError, connect
+
+    query = "select started_at, arguments from runs where status = 'completed' and deferred = 0 order by started_at desc limit 100"
+    try:
+        with connect(database, read_only=True, wait_seconds=0) as con:
+            rows = con.execute(query).fetchall()
+    except (WarehouseError, duckdb.Error):
+        return None
+    for started_at, arguments in rows:
+        try:
+            same = json.loads(arguments or "{}").get("sources") == list(sources)
+        except (ValueError, AttributeError):
+            continue
+        if same:
+            return started_at.replace(tzinfo=UTC).timestamp()  # runs.started_at is naive UTC
     return None
 
 

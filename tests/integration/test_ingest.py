@@ -166,3 +166,18 @@ def test_missing_source_fails_the_run_with_one_sentence(tmp_path, warehouse):
     state = ingest(sources=[str(tmp_path / "nope")], warehouse=str(warehouse), return_state=True)
     assert state.is_failed()
     assert state.message == f"Source not found: {tmp_path / 'nope'}"
+
+
+def test_a_rerun_on_unchanged_files_starts_no_workers_early(inputs, warehouse):
+    """`newsroom run` guesses before the flow whether to boot workers next to the Prefect server."""
+    from flows.cli import _workers_for
+
+    def early(sources):
+        return _workers_for([str(s) for s in sources], warehouse, 1, 2, True)
+
+    assert early([inputs]) == (2, None)  # three files, batches of one, no run yet
+    run([inputs], warehouse, workers=1, entities=False)
+    assert early([inputs]) is None  # the same command again would skip all three
+    assert early([inputs / SEED.name, inputs / "harbour_article.html"]) == (2, None)  # other sources: no run of them
+    (inputs / "harbour_article.html").touch()  # its inode changed after the run started
+    assert early([inputs]) == (2, None)
