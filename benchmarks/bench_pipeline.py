@@ -275,8 +275,14 @@ def main() -> None:
 
             port = 4290
             saved = os.environ.pop("PREFECT_API_URL", None)
+            api_url = f"http://127.0.0.1:{port}/api"
             with prefect_api(port, log_path=folder / "prefect-server.log") as (_, _started):
-                measure("NER, 2 workers, running Prefect server", corpus, folder / "wh-server", 2, True, f"http://127.0.0.1:{port}/api")
+                # Scheduled runs (`newsroom serve`) re-run the same sources against a running server.
+                server_first = measure("NER, 2 workers, running Prefect server", corpus, folder / "wh-server", 2, True, api_url)
+                server_noop = measure("  no-op re-run, running server", corpus, folder / "wh-server", 2, True, api_url)
+                write_warc(changed, corpus)
+                server_rerun = measure(f"  re-run, {count} pages changed, running server", corpus, folder / "wh-server", 2, True, api_url)
+                write_warc(pages, corpus)
             os.environ.pop("PREFECT_API_URL", None)
             if saved:
                 os.environ["PREFECT_API_URL"] = saved
@@ -293,6 +299,9 @@ def main() -> None:
           f"{count} changed pages {100 * rerun['wall'] / first['wall']:.0f}% "
           f"(articles {rerun['articles_before_after'][0]} before, {rerun['articles_before_after'][1]} after; "
           f"skipped {rerun['skipped']})")
+    if args.server:
+        print(f"re-runs against the running server: no-op {100 * server_noop['wall'] / server_first['wall']:.0f}% of its first run, "
+              f"{count} changed pages {100 * server_rerun['wall'] / server_first['wall']:.0f}%")
     print(f"load average at end: {load_average()}")
     results["runs"] = runs
     if args.json:
