@@ -39,6 +39,8 @@ HELD_OUT_2 = ROOT / "benchmarks" / "gold" / "quotes_heldout2.jsonl"
 HELD_OUT_3 = ROOT / "benchmarks" / "gold" / "quotes_heldout3.jsonl"
 # 11 articles (3 htmldate_news, 8 fundus), publishers in no other gold file, labelled blind
 HELD_OUT_4 = ROOT / "benchmarks" / "gold" / "quotes_heldout4.jsonl"
+# 13 articles (5 htmldate_news, 8 fundus), in no other gold file, labelled and scored blind before the he/she topic rule
+HELD_OUT_5 = ROOT / "benchmarks" / "gold" / "quotes_heldout5.jsonl"
 _TOKEN_RE = re.compile(r"\w+")
 
 

@@ -16,7 +16,9 @@ adviser David Plouffe"); "the minister" is the person the article introduces wit
 (before the quote, else in the next lines); "His statement" is the man meant, "the statement"
 whoever was quoted last; names inside quote marks or after a possessive ("its Washington
 embassy") never speak; a name NER missed ("Mr Tan said") drops its title and becomes the
-article's one longer name that contains it ("Tan Wei Ming"). Reported speech ("X said that …") gives rows with direct=false.
+article's one longer name that contains it ("Tan Wei Ming"). "He"/"she" is the person the
+paragraph is about: the subject that opens its latest sentence (or that of the narration
+paragraph before a quote paragraph), when one does; else the latest first-named person. Reported speech ("X said that …") gives rows with direct=false.
 """
 
 from __future__ import annotations
@@ -105,6 +107,20 @@ _MALE_TITLES = {"mr", "sir", "lord", "king", "prince", "father", "brother", "duk
 _FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "mother", "sister", "duchess"}
 # "D-Calif.", "R-Wis.": a party and state label after a name, not someone speaking
 _PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
+# a sentence's subject when it opens the sentence ("Oskar Vell, a chemist, says", "On Mondays, Tom Reed walks")
+_OPENER_RUN_RE = re.compile(r"[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,5}(?=\s*,|\s+[a-z(])")
+_INTRO_RE = re.compile(r"(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+")
+_NOT_PERSON_LABELS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME", "EVENT", "LAW", "LANGUAGE", "PRODUCT", "MONEY",
+                      "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
+# capitalised words that open a sentence without being (part of) its subject's name
+_LEAD_WORDS = {
+    "After", "Before", "When", "While", "As", "If", "Since", "Although", "Though", "Because", "Unlike", "Like", "With",
+    "Without", "For", "In", "On", "At", "By", "From", "To", "Of", "Despite", "During", "Until", "Once", "Now", "Later",
+    "Earlier", "Last", "Next", "Meanwhile", "However", "Yet", "Still", "Also", "Even", "Only", "Both", "Each", "Every",
+    "All", "Some", "Many", "Most", "Several", "Few", "Other", "Another", "Such", "No", "Not", "According", "Among",
+    "Amid", "Under", "Over", "Through", "Across", "Following", "Speaking", "Why", "What", "Where", "Who", "How",
+}
+_TOPIC_PARAGRAPHS = 2  # paragraphs of narration (not opening with a quote) searched for a pronoun's topic
 _ADJACENT_WORDS = 16
 # "Harris senior adviser David Plouffe": the name after a role that another name qualifies
 _ROLE_GAP_RE = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}(?:{_PERSON_ROLES})\s+")
@@ -155,11 +171,13 @@ class _Resolver:
         self.sentences = sentences or []
         inside = [(q.start, q.end) for q in quoted]
         self.inside = inside
+        self.quoted = quoted
         # people named inside quotes are talked about, not talking
         self.entities = [
             e for e in entities if e.label != "PERSON" or not any(s <= e.start_char and e.end_char <= t for s, t in inside)
         ]
         self.all_entities = entities
+        self.paragraphs = paragraph_bounds(text)
         self._genders: dict[str, str | None] | None = None
 
     def gender(self, name: str | None) -> str | None:
@@ -243,6 +261,120 @@ class _Resolver:
                 return self._latest_subject(sentence[0], gender, depth + 1) or subject
         return subject
 
+    def _opener(self, start: int, end: int) -> tuple[int, int, Entity | None] | None:
+        """The name a sentence opens with, as its subject ("Ana de la Vega holds …", "On Wednesdays,
+        Tom Reed walks …"): (start, end, the PERSON entity or None for a name NER did not call a person).
+
+        A name NER did not tag as a person counts only when it is not a place or nationality, none
+        of its words is ever written in lower case in the article ("Police", "Officials" are), and
+        NER found it somewhere in the article as some name (a person it took for an organisation).
+        """
+        runs = [_OPENER_RUN_RE.match(self.text, start, end)]
+        intro = _INTRO_RE.match(self.text, start, end)
+        if intro:
+            runs.append(_OPENER_RUN_RE.match(self.text, intro.end(), end))
+        for run in runs:
+            if not run or any(s <= run.start() < t for s, t in self.inside):
+                continue
+            a, b = run.start(), run.end()
+            if _POSSESSIVE_AFTER_RE.match(self.text[b : b + 3]):
+                continue  # "Pakistan’s military said": the name qualifies the subject
+            people = [e for e in self.all_entities if e.label == "PERSON" and a <= e.start_char < b]
+            if people:
+                # "Prime Minister X", "Indian Defence Minister X" open with X; "After X won …" does not
+                lead = self.text[a : people[0].start_char].split()
+                if not any(w in _LEAD_WORDS or w in _NOT_NAMES for w in lead):
+                    return people[0].start_char, people[0].end_char, people[0]
+                continue
+            if any(e.start_char < b and a < e.end_char and e.label in _NOT_PERSON_LABELS for e in self.all_entities):
+                continue
+            tokens = list(re.finditer(r"\S+", run.group(0)))
+            while tokens and tokens[0].group(0).lower().rstrip(".") in TITLES:
+                tokens = tokens[1:]
+            if not tokens or tokens[0].group(0) in _NOT_NAMES or tokens[0].group(0) in _LEAD_WORDS:
+                continue
+            # "Acme Research senior economist Ana Lind said": the name qualifies the person after it
+            qualified = next(
+                (e for e in self.all_entities if e.label == "PERSON" and b <= e.start_char <= b + 60
+                 and re.fullmatch(r"(?:\s+[A-Za-z][\w’'-]*){0,5}\s+", self.text[b : e.start_char])
+                 and not _CUE_RE.search(self.text, b, e.start_char)), None
+            )
+            if qualified:
+                return qualified.start_char, qualified.end_char, qualified
+            if any(self._lower_case(t.group(0)) for t in tokens):
+                continue
+            first = tokens[0].group(0).rstrip(".")
+            if not any(e.label not in _NOT_PERSON_LABELS and first in e.text.split() for e in self.all_entities):
+                continue  # "Influenced by …, he": a capitalised word the article never names as anyone
+            return a + tokens[0].start(), b, None
+        return None
+
+    def _lower_case(self, word: str) -> bool:
+        """True when the article writes this capitalised word in lower case somewhere ("After" / "after")."""
+        return bool(re.search(rf"\b{re.escape(word.rstrip('.').lower())}\b", self.text))
+
+    def _speaker_sentence(self, start: int, end: int) -> Entity | None:
+        """The person named before a speech verb in text[start:end] ("Author Ana Lind, from X, said …")."""
+        cue = _CUE_RE.search(self.text, start, end)
+        if not cue:
+            return None
+        return next(
+            (e for e in self.all_entities
+             if e.label == "PERSON" and start <= e.start_char and e.end_char <= cue.start()
+             and not any(s <= e.start_char < t for s, t in self.inside) and not self.is_object(e)
+             and not _POSSESSIVE_AFTER_RE.match(self.text[e.end_char : e.end_char + 3])), None
+        )
+
+    def _topic(self, before: int, gender: str) -> tuple[str, str | None, int] | None:
+        """The person a "he"/"she" at `before` is about: the subject that opens the latest sentence
+        before it (else the person named before a speech verb in it), in its paragraph or the
+        narration paragraph before (paragraphs that open with a quote are the quotes themselves and
+        are passed over). A person of the other gender there means the pronoun is someone else in
+        that sentence: None, and the nearest-person rule decides. A name NER did not call a person
+        counts when the next sentence opens with the same pronoun or is the pronoun's own.
+        (name, entity name, where) or None.
+        """
+        if not self.sentences:
+            return None
+        index = next((i for i, (s, t) in enumerate(self.paragraphs) if s <= before <= t), None)
+        narration = 0
+        while index is not None and index >= 0 and narration < _TOPIC_PARAGRAPHS:
+            p_start, p_end = self.paragraphs[index]
+            index -= 1
+            opening = next((q for q in self.quoted if q.open == p_start), None)
+            if opening and len(opening.words(self.text)) > MIN_QUOTE_WORDS:
+                continue  # a quote paragraph (not "“The Long Road” begins …", a title)
+            narration += 1
+            spans = [(s, t) for s, t in self.sentences if p_start <= s < min(p_end, before + 1)]
+            for position in range(len(spans) - 1, -1, -1):
+                s, t = spans[position]
+                if s >= before:
+                    continue
+                opener = self._opener(s, min(t, before))
+                if opener is None:
+                    # no name opens it: a sentence with a named speaker ("Author X, from Y, said …") gives the topic
+                    speaker = self._speaker_sentence(s, min(t, before))
+                    if speaker is None:
+                        continue
+                    if self.gender(speaker.name) not in (None, gender):
+                        return None
+                    opener = speaker.start_char, speaker.end_char, speaker
+                a, b, entity = opener
+                if entity is not None:
+                    if _POSSESSIVE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 3]):
+                        continue
+                    if self.gender(entity.name) not in (None, gender):
+                        return None  # "Ana Lind … met its director, Piet Dorn. “…,” he said": someone else in that sentence
+                    return entity.name, entity.name, entity.start_char
+                following = next(((s2, t2) for s2, t2 in self.sentences if s2 >= t), None)
+                if following is None:
+                    continue
+                opening = _OPENING_PRONOUN_RE.match(self.text, following[0], min(len(self.text), following[0] + 8))
+                if following[0] <= before < following[1] or (opening and (opening.group(1) == "He") == (gender == "m")):
+                    mention = self.bare_name(a, b)
+                    return mention.speaker, mention.entity_name, a
+        return None
+
     def mentions(self, start: int, end: int) -> list[_Mention]:
         """Candidate speakers named in text[start:end], in order."""
         found: list[_Mention] = []
@@ -261,7 +393,15 @@ class _Resolver:
         taken = [(m.start, m.end) for m in found]
         named_after = [m.start for m in found if not m.object_]  # "through its Washington embassy" names no one
         for match in _PRONOUN_RE.finditer(self.text, start, end):
-            subject = self._latest_subject(match.start(), "m" if match.group(0).lower() == "he" else "f")
+            gender = "m" if match.group(0).lower() == "he" else "f"
+            # "he said" is about the person the paragraph is about (the subject opening its latest
+            # sentence), not whoever was named last ("… they train a dog named Rex while Reed looks …")
+            topic = self._topic(match.start(), gender)
+            if topic:
+                name, entity_name, where = topic
+                found.append(_Mention(match.start(), match.end(), name, entity_name, True, pronoun=True, antecedent=where))
+                continue
+            subject = self._latest_subject(match.start(), gender)
             name = subject.name if subject else None  # None: resolved later from the previous speaker
             where = subject.start_char if subject else -1
             found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True, antecedent=where))
