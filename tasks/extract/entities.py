@@ -30,6 +30,8 @@ TITLES = {
     "representative", "gov", "governor", "mayor", "judge", "justice", "king", "queen", "prince",
     "princess", "pope", "rev", "father", "sheikh", "ambassador", "commissioner", "chairman", "chief",
     "coach", "former", "late", "foreign", "defence", "defense", "interior", "finance",
+    # Commonwealth press: "Adv Tšosane" (advocate), "Hon. X", "Cllr Y"
+    "adv", "advocate", "hon", "honourable", "cllr", "councillor",
 }
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _SPEECH_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|added|explained|noted|stated|argued|wrote|asked)\b")

@@ -200,6 +200,16 @@ def test_a_titled_name_ner_missed_is_the_full_name_of_the_article():
     assert speakers(text, *people) == [("Tan Wei Ming", "We will keep"), ("Okafor", "Nobody here will")]
 
 
+def test_commonwealth_titles_are_dropped_like_mr():
+    text = (
+        "The party hired Thabo Mokoena as its lawyer last year. "
+        "“The court has no power to hear this case,” Adv Mokoena said. "
+        "“We will appeal the ruling at once,” said Cllr Ann Dube."
+    )
+    people = [("Thabo Mokoena", "Thabo Mokoena", "PERSON")]
+    assert speakers(text, *people) == [("Thabo Mokoena", "The court has"), ("Ann Dube", "We will appeal")]
+
+
 def test_a_quote_after_a_sentence_with_the_attribution_has_its_speaker():
     text = (
         "Beijing will have more say, but the world should expect a different style, says Wang. "
