@@ -578,12 +578,17 @@ def _drop_leading_headline(text: str, headlines: list[str]) -> str:
     return text
 
 
-def _page_headlines(html: str, headline: str | None, tag_gap: str = "") -> list[str]:
+def _headline_markup(html: str) -> tuple[list[str], list[str]]:
+    """The inner markup of the page's first `<h1>`s and its `og:title`/`twitter:title`: one
+    scan of the page, shared by the title and the main text (`_page_headlines`)."""
+    return _H1_RE.findall(html[:500_000])[:3], [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
+
+
+def _page_headlines(markup: tuple[list[str], list[str]], headline: str | None, tag_gap: str = "") -> list[str]:
     """The page's own headlines: its first `<h1>`s (their inner tags replaced by `tag_gap`),
-    `og:title`/`twitter:title` and the JSON-LD headline."""
-    found = [_TAG_RE.sub(tag_gap, h) for h in _H1_RE.findall(html[:500_000])[:3]]
-    found += [content for _, content in _META_TITLE_RE.findall(html[:200_000])[:1]]
-    return found + ([headline] if headline else [])
+    `og:title`/`twitter:title` (`markup`, from `_headline_markup`) and the JSON-LD headline."""
+    h1s, metas = markup
+    return [_TAG_RE.sub(tag_gap, h) for h in h1s] + metas + ([headline] if headline else [])
 
 
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»*]\s+|\s*[：｜|ㅣ]\s*")
@@ -643,18 +648,24 @@ def _segment_run(title: str, headline: str) -> str | None:
 
 
 def normalise_title(
-    title: str | None, html: str, site_name: str | None, url: str | None, headline: str | None = None
+    title: str | None,
+    html: str,
+    site_name: str | None,
+    url: str | None,
+    headline: str | None = None,
+    markup: tuple[list[str], list[str]] | None = None,
 ) -> str | None:
     """The headline without the site name around it.
 
     A page's <title> often reads "Headline - Site" or "Headline | Site | date": when the
     page's own headline (<h1>, og:title) is a part of the title, that is the headline;
     otherwise segments that only name the site, or are dates, are cut from either end.
+    `markup`: the page's `_headline_markup`, when the caller has it already.
     """
     if not title:
         return title
     folded = _fold(title)
-    candidates = _page_headlines(html, headline)
+    candidates = _page_headlines(markup if markup is not None else _headline_markup(html), headline)
     for candidate in candidates:
         text = " ".join(html_unescape(candidate).split())
         inner = _fold(text)
@@ -820,9 +831,11 @@ def clean_html_article(
     ld_objects = json_ld_objects(html)
     ld_article = json_ld_article(ld_objects)
     headline = ld_article.get("headline") if ld_article else None
-    title = normalise_title(title, html, site_name, document.url or url, headline if isinstance(headline, str) else None)
+    headline = headline if isinstance(headline, str) else None
+    markup = _headline_markup(html)
+    title = normalise_title(title, html, site_name, document.url or url, headline, markup)
     text = _drop_leading_title(text, title)
-    text = _drop_leading_headline(text, _page_headlines(html, headline if isinstance(headline, str) else None, " "))
+    text = _drop_leading_headline(text, _page_headlines(markup, headline, " "))
     text = _drop_trailing_furniture(_drop_boilerplate_lines(_keep_declared_body(text, ld_article)))
     text = _with_lead(text, document.description, html)
     if len(text) < min_chars:
