@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from stat import S_ISREG
 from typing import Annotated
 
 import typer
@@ -263,14 +264,14 @@ def _workers_for(
             files = [path] if path.is_file() else []
         for file in files:
             try:
-                stat = file.stat()
+                info = file.stat()
             except OSError:
                 continue  # gone, or unreadable: the flow reports it
-            kind = classify_path(file).kind if file.is_file() else "unsupported"
+            kind = classify_path(file).kind if S_ISREG(info.st_mode) else "unsupported"
             if kind == "unsupported":
                 continue
-            expected += 1 + stat.st_size // 20_000 if kind == "warc" else 1
-            changed = changed or stat.st_ctime >= since
+            expected += 1 + info.st_size // 20_000 if kind == "warc" else 1
+            changed = changed or info.st_ctime >= since
             if changed and expected > settings.batch_size:
                 return wanted
     return None
@@ -284,26 +285,16 @@ def _last_completed_run_of(database: Path, sources: list[str]) -> float | None:
     """
     if not database.exists():
         return None
-    import json
-
     import duckdb
 
-    from tasks.warehouse import WarehouseError, connect
+    from tasks.warehouse import WarehouseError, connect, last_completed_run_of
 
-    query = "select started_at, arguments from runs where status = 'completed' and deferred = 0 order by started_at desc limit 100"
     try:
         with connect(database, read_only=True, wait_seconds=0) as con:
-            rows = con.execute(query).fetchall()
+            started_at = last_completed_run_of(con, sources)
     except (WarehouseError, duckdb.Error):
         return None
-    for started_at, arguments in rows:
-        try:
-            same = json.loads(arguments or "{}").get("sources") == list(sources)
-        except (ValueError, AttributeError):
-            continue
-        if same:
-            return started_at.replace(tzinfo=UTC).timestamp()  # runs.started_at is naive UTC
-    return None
+    return started_at.replace(tzinfo=UTC).timestamp() if started_at else None  # runs.started_at is naive UTC
 
 
 def _run_flow(

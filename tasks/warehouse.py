@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import json
 import time
 from collections import Counter
 from contextlib import contextmanager
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -190,3 +192,14 @@ def plan_inputs(con: duckdb.DuckDBPyConnection, candidates: pa.Table) -> dict[tu
     finally:
         con.unregister("candidates")
     return {(source, input_id): decision for source, input_id, decision in rows}
+
+
+def last_completed_run_of(con: duckdb.DuckDBPyConnection, sources: list[str]) -> datetime | None:
+    """Start (naive UTC) of the newest completed run of exactly these sources that deferred nothing."""
+    for started_at, arguments in con.execute(load_sql("load/completed_runs.sql")).fetchall():
+        try:
+            if json.loads(arguments or "{}").get("sources") == list(sources):
+                return started_at
+        except (ValueError, AttributeError):
+            continue
+    return None
