@@ -134,10 +134,7 @@ def run(
     if missing:
         err.print(f"[red]Source not found:[/red] {', '.join(missing)}")
         raise typer.Exit(1)
-    report = _run_flow(
-        "flows.ingest:ingest",
-        verbose,
-        workers_for=lambda: _workers_for(sources, warehouse, batch_size, workers, no_entities),
+    parameters = dict(
         sources=list(sources),
         warehouse=_str(warehouse),
         batch_size=batch_size,
@@ -150,6 +147,13 @@ def run(
         workers=workers,
         entities=False if no_entities else None,
         fast=True if fast else None,
+    )
+    report = _run_flow(
+        "flows.ingest:ingest",
+        verbose,
+        workers_for=lambda: _workers_for(sources, warehouse, batch_size, workers, no_entities),
+        head_start=lambda ready: _clean_ahead(parameters, ready),
+        **parameters,
     )
     database = _database(warehouse)
     out.print(_summary(report, database))
@@ -297,19 +301,40 @@ def _last_completed_run_of(database: Path, sources: list[str]) -> float | None:
     return started_at.replace(tzinfo=UTC).timestamp() if started_at else None  # runs.started_at is naive UTC
 
 
+def _clean_ahead(parameters: dict, stop: Callable[[], bool]) -> None:
+    """Start cleaning the run's batches in the early workers (see `flows.ingest.clean_ahead`).
+
+    Only a head start: if it cannot plan now (a warehouse being written, an unreadable file),
+    the flow plans and cleans everything itself, and reports what is wrong.
+    """
+    from flows.ingest import clean_ahead
+
+    try:
+        clean_ahead(**parameters, stop=stop)
+    except Exception:  # noqa: BLE001 - the flow meets the same problem and reports it in one sentence
+        pass
+
+
 def _run_flow(
-    flow_path: str, verbose: bool, workers_for: Callable[[], tuple[int, str | None] | None] | None = None, **parameters
+    flow_path: str,
+    verbose: bool,
+    workers_for: Callable[[], tuple[int, str | None] | None] | None = None,
+    head_start: Callable[[Callable[[], bool]], object] | None = None,
+    **parameters,
 ):
     """Run a flow ("module:name") with a progress bar; return its report, or exit with one sentence.
 
     The flow is imported here, after Prefect's environment defaults are set. `workers_for`,
     called once the Prefect server is starting, says which cleaning processes to start now
-    ((workers, model), or None for none), so that they boot next to the server.
+    ((workers, model), or None for none), so that they boot next to the server. `head_start`,
+    called after the flow's import while the temporary server is still booting, can give
+    those workers the run's first work; its argument says whether the server is up.
     """
     import importlib
 
     from flows.pool import start_pool, stop_pool
     from flows.runtime import start_early_server
+    from flows.server import is_healthy
 
     configure_prefect(verbose)
     # The temporary Prefect server and the cleaning workers boot in their own processes
@@ -320,6 +345,8 @@ def _run_flow(
             start_pool(*wanted)
         module, name = flow_path.split(":")
         flow_fn = getattr(importlib.import_module(module), name)
+        if head_start is not None and server is not None:
+            head_start(lambda: is_healthy(server.api_url))
     except BaseException:
         stop_pool()
         if server is not None:

@@ -11,7 +11,7 @@ import platform
 import secrets
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
@@ -34,7 +34,7 @@ from flows import runtime
 from flows.pool import CleaningPool, WorkerDied, cleaning_pool, stop_pool
 from flows.progress import progress
 from tasks.archive import RawArchive, raw_archive_path
-from tasks.batch import PlannedInput, clean_inputs, reject_row
+from tasks.batch import PlannedInput, clean_inputs, prepare_inputs, reject_row, stage_prepared
 from tasks.crawl import Crawler, Job, read_deferred, read_fetch_log
 from tasks.dedup import sign_new_articles, update_duplicate_clusters
 from tasks.extract.entities import ModelNotAvailable, check_model
@@ -108,6 +108,7 @@ class RunReport:
     task_runs: int = 0
     flow_run_id: str | None = None
     sources: list[str] = field(default_factory=list)
+    batches_ahead: int = 0  # batches the command's workers cleaned before the run began (`clean_ahead`)
 
     @property
     def pages_per_second(self) -> float:
@@ -162,6 +163,42 @@ def warc_records_by_file(scanned: list[ScannedInput]) -> dict[str, list[tuple[st
     return {path: records for path, records in files.items() if path not in damaged}
 
 
+def candidates_table(scanned: list[ScannedInput]) -> pa.Table:
+    """(source, input_id) of the scanned inputs that can be processed, for `plan_inputs`."""
+    candidates = [(s.item, s.input_id) for s in scanned if s.skip_reason is None]
+    return pa.table(
+        {"source": [i.source for i, _ in candidates], "input_id": [d for _, d in candidates]},
+        schema=pa.schema([("source", pa.string()), ("input_id", pa.string())]),
+    )
+
+
+def sort_scanned(
+    scanned: list[ScannedInput], decisions: dict[tuple[str, str], str]
+) -> tuple[list[PlannedInput], list[ScannedInput], Counter[str]]:
+    """The inputs to clean, those rejected while reading, and the skipped ones counted by reason."""
+    skipped: Counter[str] = Counter(s.skip_reason for s in scanned if s.skip_reason is not None)
+    seen: set[str] = set()
+    todo: list[PlannedInput] = []
+    rejected: list[ScannedInput] = []
+    for entry in scanned:
+        if entry.skip_reason is not None:
+            continue
+        item, id_ = entry.item, entry.input_id
+        decision = decisions.get((item.source, id_), "new")
+        if decision == "new" and id_ is not None and id_ in seen:
+            decision = "duplicate"
+        if decision != "new":
+            skipped[decision] += 1
+            continue
+        if id_ is not None:
+            seen.add(id_)
+        if entry.rejected is not None:
+            rejected.append(entry)
+        else:
+            todo.append(PlannedInput(item, id_))
+    return todo, rejected, skipped
+
+
 @task(name="plan-inputs", cache_policy=NO_CACHE)
 def plan(items: list[InputItem], settings: Settings, run_id: str, started: datetime) -> Plan | None:
     """Fingerprint every input (WARC files: every record) and drop those already done.
@@ -177,11 +214,7 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
         if entry.item.location != previous:  # progress counts files, not WARC records
             sink.advance()
             previous = entry.item.location
-    candidates = [(s.item, s.input_id) for s in scanned if s.skip_reason is None]
-    table = pa.table(
-        {"source": [i.source for i, _ in candidates], "input_id": [d for _, d in candidates]},
-        schema=pa.schema([("source", pa.string()), ("input_id", pa.string())]),
-    )
+    table = candidates_table(scanned)
     try:
         with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:
             decisions = plan_inputs(con, table)
@@ -200,26 +233,8 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
                     decisions = plan_inputs(con, table)
     except WarehouseBusy:
         return None
-    skipped: Counter[str] = Counter(s.skip_reason for s in scanned if s.skip_reason is not None)
-    seen: set[str] = set()
-    todo: list[PlannedInput] = []
-    rejects: list[dict] = []
-    for entry in scanned:
-        if entry.skip_reason is not None:
-            continue
-        item, id_ = entry.item, entry.input_id
-        decision = decisions.get((item.source, id_), "new")
-        if decision == "new" and id_ is not None and id_ in seen:
-            decision = "duplicate"
-        if decision != "new":
-            skipped[decision] += 1
-            continue
-        if id_ is not None:
-            seen.add(id_)
-        if entry.rejected is not None:
-            rejects.append(reject_row(item.source, id_, entry.rejected, run_id, started))
-        else:
-            todo.append(PlannedInput(item, id_))
+    todo, rejected, skipped = sort_scanned(scanned, decisions)
+    rejects = [reject_row(entry.item.source, entry.input_id, entry.rejected, run_id, started) for entry in rejected]
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, staging_dir(settings.warehouse, run_id) / "rejects" / "part-00000.parquet")
     return Plan(len(scanned), todo, dict(skipped), dict(Counter(r["reason"] for r in rejects)))
@@ -418,6 +433,9 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     if pool is None:
         return clean_inputs(batch, part, settings, run_id, started, on_page=progress().advance)
     try:
+        ahead = pool.take_ahead(batch, settings)
+        if ahead is not None:  # cleaned while the command waited for the Prefect server
+            return stage_prepared(ahead.result(), part, settings, run_id, started) | {"ahead": True}
         return pool.submit(clean_inputs, batch, part, settings, run_id, started).result()
     except BrokenProcessPool:
         # Returned, not raised: the flow ends the run with one sentence (WorkerDied), where a
@@ -523,6 +541,91 @@ def fail_run(settings: Settings, run_id: str, message: str) -> None:
         pass  # the warehouse itself is the problem (locked, full, read-only); the message reaches the user anyway
 
 
+def ingest_settings(
+    warehouse: str | None = None,
+    batch_size: int | None = None,
+    allow_private_networks: bool | None = None,
+    workers: int | None = None,
+    entities: bool | None = None,
+    fast: bool | None = None,
+) -> Settings:
+    """The settings of an ingest run: the flow's parameters over the environment's defaults."""
+    overrides = {
+        "warehouse": warehouse,
+        "batch_size": batch_size,
+        "allow_private_networks": allow_private_networks,
+        "workers": workers,
+        "entities": entities,
+        "fast": fast,
+    }
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def clean_ahead(
+    sources: list[str],
+    warehouse: str | None = None,
+    batch_size: int | None = None,
+    url_files: list[str] | None = None,
+    feeds: list[str] | None = None,
+    sitemaps: list[str] | None = None,
+    allow_private_networks: bool | None = None,
+    workers: int | None = None,
+    entities: bool | None = None,
+    fast: bool | None = None,
+    stop: Callable[[], bool] | None = None,
+    **_ignored,
+) -> int:
+    """Start cleaning the batches an `ingest` run of local files will have, before the run exists.
+
+    `newsroom run` calls this while the temporary Prefect server boots (~5 s of one core),
+    when the workers it started early would otherwise wait idle for the flow. The plan is
+    made as the flow makes it, but read-only: the inputs are scanned and compared with the
+    warehouse without writing anything. Each batch goes to a worker (`CleaningPool.clean_ahead`)
+    and the flow's `clean-batch` task takes its result when its own plan, made again once the
+    run is open, has the same batch with the same settings. Nothing is staged before the run
+    exists, so a crash or a different plan loses nothing: the unused work is dropped.
+
+    `stop()` (asked after the first input, then every 0.2 s while scanning: the server is up) ends the scan early: a huge
+    input is then not scanned twice before the flow starts, and only the full batches of
+    what was scanned are started.
+
+    Returns the number of batches started (0: none, e.g. web sources, no workers, one batch).
+    """
+    from flows.pool import started_pool
+    from tasks.sources import is_url
+
+    pool = started_pool()
+    if pool is None or url_files or feeds or sitemaps or any(is_url(source) for source in sources):
+        return 0
+    settings = ingest_settings(warehouse, batch_size, allow_private_networks, workers, entities, fast)
+    if (pool.workers, pool.model) != (settings.workers, settings.spacy_model if settings.entities else None):
+        return 0
+    scanned, complete, next_ask = [], True, 0.0
+    for entry in scan_inputs(expand_sources(sources), settings.max_input_bytes):
+        scanned.append(entry)
+        if stop is not None and time.monotonic() >= next_ask:
+            next_ask = time.monotonic() + 0.2
+            if stop():
+                complete = False
+                break
+    decisions: dict[tuple[str, str], str] = {}
+    if settings.database_path.exists():
+        # wait_seconds=0: a warehouse being written now is the flow's to wait for
+        with connect(settings.database_path, read_only=True, wait_seconds=0) as con:
+            decisions = plan_inputs(con, candidates_table(scanned))
+    todo, _, _ = sort_scanned(scanned, decisions)
+    if complete:
+        batches = make_batches(todo, settings.batch_size, settings.workers)
+    else:  # the full plan's last batches are smaller (`make_batches`): those are not known yet
+        size = settings.batch_size
+        batches = [todo[i : i + size] for i in range(0, len(todo) - size + 1, size)]
+    if len(batches) < 2:
+        return 0  # the flow cleans a single batch in its own process
+    for batch in batches:
+        pool.clean_ahead(batch, settings, prepare_inputs)
+    return len(batches)
+
+
 @flow(name="ingest", persist_result=False, task_runner=ThreadPoolTaskRunner(max_workers=2))
 def ingest(
     sources: list[str],
@@ -544,19 +647,7 @@ def ingest(
     `source_name` names a scheduled source (see `newsroom serve`): its runs are recorded in
     `source_runs`, and a run that fails or rejects too much ends Failed for a human to see.
     """
-    overrides = {
-        k: v
-        for k, v in {
-            "warehouse": warehouse,
-            "batch_size": batch_size,
-            "allow_private_networks": allow_private_networks,
-            "workers": workers,
-            "entities": entities,
-            "fast": fast,
-        }.items()
-        if v is not None
-    }
-    settings = Settings(**overrides)
+    settings = ingest_settings(warehouse, batch_size, allow_private_networks, workers, entities, fast)
     clock = time.perf_counter()
     run_id, started, report = begin_run(settings, sources)
     try:
@@ -604,6 +695,7 @@ def ingest(
             counts.deferred += outcome["deferred"]
             rejected_by_reason.update(outcome["rejected"])
             stages.update(outcome["seconds"])
+            report.batches_ahead += outcome.get("ahead", False)
         stages["batches_wall"] = time.perf_counter() - stage_clock
         counts.rejected_by_reason = dict(rejected_by_reason)
         counts.rejected = sum(rejected_by_reason.values())

@@ -88,6 +88,8 @@ class CleaningPool:
             initializer=_warm,
             initargs=(model,),
         )
+        # batches cleaned before the flow planned them (`clean_ahead`), by their inputs
+        self._ahead: dict[tuple, tuple[object, Future]] = {}
         # The executor starts a process per submitted call while none is idle: start them all now.
         for _ in range(workers):
             self._executor.submit(_started)
@@ -95,7 +97,21 @@ class CleaningPool:
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self._executor.submit(fn, *args, **kwargs)
 
+    def clean_ahead(self, batch: list, settings: object, prepare) -> None:
+        """Start cleaning `batch` before its run exists: `prepare(batch, settings)` in a worker.
+
+        The result waits for the flow, which takes it with `take_ahead` if its plan has the
+        very same batch and settings; else it is dropped with the pool.
+        """
+        self._ahead[tuple(batch)] = (settings, self._executor.submit(prepare, batch, settings))
+
+    def take_ahead(self, batch: list, settings: object) -> Future | None:
+        """The future of `batch` cleaned ahead with the same settings, or None."""
+        settings_then, future = self._ahead.pop(tuple(batch), (None, None))
+        return future if future is not None and settings_then == settings else None
+
     def shutdown(self) -> None:
+        self._ahead.clear()
         self._executor.shutdown(wait=True, cancel_futures=True)
 
 
@@ -107,6 +123,11 @@ def start_pool(workers: int, model: str | None) -> None:
     global _started_pool
     if workers > 1 and _started_pool is None:
         _started_pool = CleaningPool(workers, model)
+
+
+def started_pool() -> CleaningPool | None:
+    """The workers `start_pool` started, if any are still running."""
+    return _started_pool
 
 
 def stop_pool() -> None:

@@ -41,8 +41,8 @@ class PlannedInput:
     input_id: str
 
 
-def reject_row(source: str, input_id_: str | None, rejected: Rejected, run_id: str, at: datetime) -> dict:
-    """A `rejects` row."""
+def reject_row(source: str, input_id_: str | None, rejected: Rejected, run_id: str | None, at: datetime | None) -> dict:
+    """A `rejects` row (run_id and time None: filled in by `stage_prepared`)."""
     return {
         "run_id": run_id,
         "source": source,
@@ -59,8 +59,8 @@ def article_row(
     item: InputItem,
     id_: str,
     page: CleanedPage,
-    run_id: str,
-    at: datetime,
+    run_id: str | None,
+    at: datetime | None,
     fields: ExtractedFields,
     fetched_at: datetime | None = None,
     version: str = EXTRACTOR_VERSION,
@@ -95,7 +95,7 @@ def article_row(
     }
 
 
-def child_rows(id_: str, fields: ExtractedFields, run_id: str, version: str = EXTRACTOR_VERSION) -> dict[str, list[dict]]:
+def child_rows(id_: str, fields: ExtractedFields, run_id: str | None, version: str = EXTRACTOR_VERSION) -> dict[str, list[dict]]:
     """Rows of the entities, quotes, citations and links tables for one article."""
     lineage = {"article_id": id_, "run_id": run_id, "extractor_version": version}
     return {
@@ -104,22 +104,24 @@ def child_rows(id_: str, fields: ExtractedFields, run_id: str, version: str = EX
     }
 
 
-def clean_inputs(
-    batch: list[PlannedInput],
-    part: int,
-    settings: Settings,
-    run_id: str,
-    started: datetime,
-    on_page: Callable[[], object] | None = None,
-) -> dict:
-    """Read, decode and clean a batch of inputs; stage articles and rejects as Parquet.
+@dataclass
+class PreparedBatch:
+    """A cleaned batch before it belongs to a run: its rows lack `run_id` and the run's time.
 
-    Runs in a worker process (see `flows.pool`) or in a thread of the flow; `on_page` is
-    called after each input (the progress bar of a single-process run).
-
-    Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}, and the
-    seconds spent per stage under "seconds".
+    What `prepare_inputs` returns from a worker process; `stage_prepared` makes the rows
+    the run's and writes them. A batch cleaned ahead of its run (`flows.ingest.clean_ahead`)
+    crosses from the worker to the flow in this form.
     """
+
+    articles: list[dict]
+    children: dict[str, list[dict]]
+    rejects: list[dict]
+    deferred: int
+    seconds: dict[str, float]
+
+
+def prepare_inputs(batch: list[PlannedInput], settings: Settings, on_page: Callable[[], object] | None = None) -> PreparedBatch:
+    """Read, decode, clean and extract a batch of inputs into rows (see `PreparedBatch`)."""
     version = extractor_version(settings.fast)
     cleaned: list[tuple[InputItem, str, CleanedPage]] = []
     markup: list[ExtractedFields] = []  # fields read from each page's HTML, which is then let go
@@ -153,10 +155,10 @@ def clean_inputs(
                 cleaned.append((item, planned.input_id, page, raw.fetched_at))
                 markup.append(fields)
             except Rejected as rejected:
-                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
+                rejects.append(reject_row(item.source, planned.input_id, rejected, None, None))
             except Exception as exc:  # a page that breaks the extractor must not break the run
                 rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
-                rejects.append(reject_row(item.source, planned.input_id, rejected, run_id, started))
+                rejects.append(reject_row(item.source, planned.input_id, rejected, None, None))
             finally:
                 if clock is not None:
                     seconds["clean"] += time.perf_counter() - clock
@@ -169,21 +171,59 @@ def clean_inputs(
     articles = []
     children: dict[str, list[dict]] = {table: [] for table in CHILD_SCHEMAS}
     for (item, id_, page, fetched_at), fields in zip(cleaned, extracted, strict=True):
-        articles.append(article_row(item, id_, page, run_id, started, fields, fetched_at, version))
-        for table, rows in child_rows(id_, fields, run_id, version).items():
+        articles.append(article_row(item, id_, page, None, None, fields, fetched_at, version))
+        for table, rows in child_rows(id_, fields, None, version).items():
             children[table].extend(rows)
+    seconds["write"] += time.perf_counter() - clock
+    return PreparedBatch(articles, children, rejects, deferred, dict(seconds))
+
+
+def stage_prepared(prepared: PreparedBatch, part: int, settings: Settings, run_id: str, started: datetime) -> dict:
+    """Give a prepared batch's rows to the run and stage them as Parquet part `part`.
+
+    Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}, and the
+    seconds spent per stage under "seconds".
+    """
+    clock = time.perf_counter()
+    for row in prepared.articles:
+        row.update(run_id=run_id, ingested_at=started)
+    for rows in prepared.children.values():
+        for row in rows:
+            row["run_id"] = run_id
+    for row in prepared.rejects:
+        row.update(run_id=run_id, rejected_at=started)
     folder = staging_dir(settings.warehouse, run_id)
-    if articles:
-        write_parquet(articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
+    if prepared.articles:
+        write_parquet(prepared.articles, ARTICLES_SCHEMA, folder / "articles" / f"part-{part:05d}.parquet")
         # Written even when empty: every articles part has its child parts (reprocess compares them).
-        for table, rows in children.items():
+        for table, rows in prepared.children.items():
             write_parquet(rows, CHILD_SCHEMAS[table], folder / table / f"part-{part:05d}.parquet")
-    if rejects:
-        write_parquet(rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
+    if prepared.rejects:
+        write_parquet(prepared.rejects, REJECTS_SCHEMA, folder / "rejects" / f"part-{part:05d}.parquet")
+    seconds = Counter(prepared.seconds)
     seconds["write"] += time.perf_counter() - clock
     return {
-        "loaded": len(articles),
-        "rejected": dict(Counter(r["reason"] for r in rejects)),
-        "deferred": deferred,
+        "loaded": len(prepared.articles),
+        "rejected": dict(Counter(r["reason"] for r in prepared.rejects)),
+        "deferred": prepared.deferred,
         "seconds": dict(seconds),
     }
+
+
+def clean_inputs(
+    batch: list[PlannedInput],
+    part: int,
+    settings: Settings,
+    run_id: str,
+    started: datetime,
+    on_page: Callable[[], object] | None = None,
+) -> dict:
+    """Read, decode and clean a batch of inputs; stage articles and rejects as Parquet.
+
+    Runs in a worker process (see `flows.pool`) or in a thread of the flow; `on_page` is
+    called after each input (the progress bar of a single-process run).
+
+    Returns counts by outcome: {"loaded": n, "rejected": {reason: n}, "deferred": n}, and the
+    seconds spent per stage under "seconds".
+    """
+    return stage_prepared(prepare_inputs(batch, settings, on_page), part, settings, run_id, started)

