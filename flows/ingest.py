@@ -70,6 +70,7 @@ from tasks.warehouse import (
     explain_storage_error,
     load_sql,
     plan_inputs,
+    rejected_in_same_file,
     relocate_rewritten_records,
 )
 
@@ -613,6 +614,9 @@ def clean_ahead(
         # wait_seconds=0: a warehouse being written now is the flow's to wait for
         with connect(settings.database_path, read_only=True, wait_seconds=0) as con:
             decisions = plan_inputs(con, candidates_table(scanned))
+            # what `plan` decides once it has pointed the rows of moved records at their new place
+            moved = rejected_in_same_file(con, warc_records_by_file(scanned) if complete else {})
+            decisions.update(dict.fromkeys(moved, "unchanged"))
     todo, _, _ = sort_scanned(scanned, decisions)
     if complete:
         batches = make_batches(todo, settings.batch_size, settings.workers)

@@ -194,6 +194,26 @@ def plan_inputs(con: duckdb.DuckDBPyConnection, candidates: pa.Table) -> dict[tu
     return {(source, input_id): decision for source, input_id, decision in rows}
 
 
+def rejected_in_same_file(con: duckdb.DuckDBPyConnection, files: dict[str, list[tuple[str, str, str | None]]]) -> set[tuple[str, str]]:
+    """(source, input_id) of WARC records whose content was rejected from another record of their file.
+
+    `files` as for `relocate_rewritten_records`. Read-only: what relocation would make
+    unchanged, for a plan that must not write.
+    """
+    rows = [(source, input_id, path) for path, records in files.items() for source, input_id, _ in records if input_id]
+    if not rows:
+        return set()
+    records = pa.table(
+        {"source": [r[0] for r in rows], "input_id": [r[1] for r in rows], "file": [r[2] for r in rows]},
+        schema=pa.schema([("source", pa.string()), ("input_id", pa.string()), ("file", pa.string())]),
+    )
+    con.register("records", records)
+    try:
+        return set(con.execute(load_sql("load/rejected_in_same_file.sql")).fetchall())
+    finally:
+        con.unregister("records")
+
+
 def last_completed_run_of(con: duckdb.DuckDBPyConnection, sources: list[str]) -> datetime | None:
     """Start (naive UTC) of the newest completed run of exactly these sources that deferred nothing."""
     for started_at, arguments in con.execute(load_sql("load/completed_runs.sql")).fetchall():

@@ -117,3 +117,31 @@ def test_a_changed_page_with_a_canonical_url_replaces_its_version_in_a_rewritten
     assert "approved" in text_one and "bridge" in text_two
     assert "#offset=" in source_one and "#offset=" in source_two
     assert _records_match_their_sources(warehouse)
+
+
+def test_cleaning_ahead_of_a_rewritten_archive_plans_what_the_flow_plans(tmp_path, warehouse):
+    """The read-only head start sees moved records, rejected ones too, as the flow does after relocating them."""
+    from flows.ingest import clean_ahead
+    from flows.pool import start_pool, stop_pool
+    from tests.warc_factory import page
+
+    html = "text/html; charset=utf-8"
+    a = ("response", "https://news.example/a", page("Harbour reopens", "The harbour reopened on Monday after the storm"), html)
+    empty = ("response", "https://news.example/empty", b"<html><body><p>Soon.</p></body></html>", html)
+    b = ("response", "https://news.example/b", page("Ferry timetable changes", "The ferry to the island runs twice a day"), html)
+    archive = write_warc(tmp_path / "crawl.warc.gz", [a, empty, b])
+    first = run([archive], warehouse, workers=1, entities=False)
+    assert (first.counts.loaded, first.counts.rejected) == (2, 1)
+
+    longer = page("Harbour reopens", "The harbour reopened on Monday after the storm, and the ferries run again")
+    d = ("response", "https://news.example/d", page("Bridge works start", "Works on the old bridge start in May"), html)
+    write_warc(archive, [(*a[:2], longer, html), empty, b, d])  # a changed: the rejected page and b moved
+    start_pool(2, None)
+    try:
+        assert clean_ahead([str(archive)], warehouse=str(warehouse), batch_size=1, workers=2, entities=False) == 2
+        report = run([archive], warehouse, batch_size=1, workers=2, entities=False)
+    finally:
+        stop_pool()
+    assert report.batches_ahead == 2  # a and d: the moved reject is unchanged, not cleaned again
+    assert (report.counts.loaded, report.counts.rejected, report.counts.skipped_by_reason.get("unchanged")) == (2, 0, 2)
+    assert _records_match_their_sources(warehouse)
