@@ -412,8 +412,8 @@ def headline_date(html: str, title: str | None, max_chars: int = 300, max_line: 
     dates of the page (today's date in the masthead, teasers) are elsewhere. The first date
     in a short text (at most `max_line` characters: a dateline, not a sentence or a caption)
     among the first `max_chars` characters of visible text after the headline, stopping at
-    the first longer text (the article itself). ISO, "13.10.2020" and English month names
-    ("13 Oct 2020", "October 13, 2020").
+    the first longer text (the article itself). ISO, "13.10.2020", English month names
+    ("13 Oct 2020", "October 13, 2020") and Solar Hijri dates ("2 تیر 1399"; Persian digits too).
     """
     target = _fold(title or "")
     if len(target) < 15:
