@@ -372,10 +372,37 @@ def script_date(html: str) -> datetime | None:
 
 
 _HEADING_OPEN_RE = re.compile(r"<(h[12])\b[^<>]*>", re.IGNORECASE)
+# The months of the Solar Hijri calendar (Iran's official calendar: "2 تیر 1399" is 2020-06-22)
+_SOLAR_HIJRI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
 _PRINTED_DATE_RE = re.compile(
-    r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b|\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)\b|" + _NAMED_MONTH_RE.pattern,
+    r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b|\b(\d{1,2})\.\s?(\d{1,2})\.\s?((?:19|20)\d\d)\b|"
+    + _NAMED_MONTH_RE.pattern
+    + r"|\b(\d{1,2})\s+(" + "|".join(_SOLAR_HIJRI_MONTHS) + r")\s+(1[34]\d\d)\b",
     re.IGNORECASE,
 )
+# Persian and Arabic-Indic digits as ASCII; Arabic yeh and kaf as the Persian letters (both are used in Persian text)
+_PRINTED_DATE_CHARS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩يك", "01234567890123456789یک")
+
+
+def _solar_hijri_days(year: int, month: int, day: int) -> int:
+    """A running day number of a Solar Hijri date (the 33-year arithmetic rule, 8 leap years a cycle)."""
+    cycle_year = year + 1595  # the rule's cycles are counted from this shifted year
+    days = 365 * cycle_year + (cycle_year // 33) * 8 + ((cycle_year % 33) + 3) // 4 + day
+    return days + ((month - 1) * 31 if month <= 7 else 186 + (month - 7) * 30)
+
+
+# 1 Farvardin 1399 (Nowruz) was 2020-03-20
+_SOLAR_HIJRI_ORDINAL = datetime(2020, 3, 20).toordinal() - _solar_hijri_days(1399, 1, 1)
+
+
+def solar_hijri_to_gregorian(year: int, month: int, day: int) -> datetime:
+    """The Gregorian day of a Solar Hijri date (arithmetic rule; checked against the official calendar 1370-1404).
+
+    Raises ValueError for a month or day that does not exist (as `datetime` does).
+    """
+    if not (1 <= month <= 12 and 1 <= day <= (31 if month <= 6 else 30)):
+        raise ValueError(f"no Solar Hijri day {year}-{month}-{day}")
+    return datetime.fromordinal(_solar_hijri_days(year, month, day) + _SOLAR_HIJRI_ORDINAL)
 
 
 def headline_date(html: str, title: str | None, max_chars: int = 300, max_line: int = 80) -> datetime | None:
@@ -385,8 +412,8 @@ def headline_date(html: str, title: str | None, max_chars: int = 300, max_line: 
     dates of the page (today's date in the masthead, teasers) are elsewhere. The first date
     in a short text (at most `max_line` characters: a dateline, not a sentence or a caption)
     among the first `max_chars` characters of visible text after the headline, stopping at
-    the first longer text (the article itself). ISO, "13.10.2020" and English month names
-    ("13 Oct 2020", "October 13, 2020").
+    the first longer text (the article itself). ISO, "13.10.2020", English month names
+    ("13 Oct 2020", "October 13, 2020") and Solar Hijri dates ("2 تیر 1399"; Persian digits too).
     """
     target = _fold(title or "")
     if len(target) < 15:
@@ -406,13 +433,15 @@ def headline_date(html: str, title: str | None, max_chars: int = 300, max_line: 
                 break
             if line:
                 header.append(line)
-        for match in _PRINTED_DATE_RE.finditer("\n".join(header)):
+        for match in _PRINTED_DATE_RE.finditer("\n".join(header).translate(_PRINTED_DATE_CHARS)):
             groups = match.groups()
             try:
                 if groups[0]:
                     found = datetime(int(groups[0]), int(groups[1]), int(groups[2]))
                 elif groups[3]:
                     found = datetime(int(groups[5]), int(groups[4]), int(groups[3]))
+                elif groups[12]:
+                    found = solar_hijri_to_gregorian(int(groups[14]), _SOLAR_HIJRI_MONTHS.index(groups[13]) + 1, int(groups[12]))
                 elif date := _named_month_date(*groups[6:10]):
                     found = datetime(*date)
                 else:

@@ -454,6 +454,52 @@ def test_date_printed_under_the_headline(header, expected):
     assert headline_date(html, "Ferry timetable changes for the winter") is None
 
 
+_PERSIAN_HEADLINE = "بازگشایی بندر پس از طوفان طولانی"
+
+
+@pytest.mark.parametrize(
+    "header,expected",
+    [
+        # Solar Hijri dates (Iran's calendar) in Persian digits, in ASCII digits, with the Arabic yeh ("تير")
+        ('<div class="info"><span>۲ تیر ۱۳۹۹ - ۱۲:۰۹</span></div>', datetime(2020, 6, 22)),
+        ('<div class="info"><span>2 تير 1399 - 12:09:08 ب.ظ</span></div>', datetime(2020, 6, 22)),
+        ("<p>شنبه ۱ فروردین ۱۴۰۳</p>", datetime(2024, 3, 20)),
+        ("<time>30 اسفند 1399</time>", datetime(2021, 3, 20)),
+        # a month that has no 31st day, and a date inside a sentence: not the article's date
+        ("<p>31 مهر 1399</p>", None),
+        ("<p>" + "بندر پس از طوفان طولانی روز ۲ تیر ۱۳۹۹ بازگشایی شد و کشتی‌ها دوباره به اسکله بازگشتند" + "</p>", None),
+    ],
+)
+def test_solar_hijri_date_printed_under_the_headline(header, expected):
+    from tasks.clean import headline_date
+
+    html = (
+        f"<html lang='fa'><body><div class='top'>دوشنبه ۹ دی ۱۳۹۹</div><h1>{_PERSIAN_HEADLINE}</h1>{header}"
+        "<p>بندر پس از طوفان طولانی روز دوشنبه بازگشایی شد و کشتی‌ها دوباره به اسکله بازگشتند.</p></body></html>"
+    )
+    assert headline_date(html, _PERSIAN_HEADLINE) == expected
+
+
+@pytest.mark.parametrize(
+    "solar,gregorian",
+    [
+        ((1399, 1, 1), (2020, 3, 20)),  # Nowruz
+        ((1399, 4, 2), (2020, 6, 22)),
+        ((1399, 7, 1), (2020, 9, 22)),  # the first month of 30 days
+        ((1399, 12, 30), (2021, 3, 20)),  # a leap year's last day
+        ((1400, 1, 1), (2021, 3, 21)),
+        ((1402, 12, 29), (2024, 3, 19)),
+        ((1375, 1, 1), (1996, 3, 20)),
+    ],
+)
+def test_solar_hijri_to_gregorian(solar, gregorian):
+    from tasks.clean import solar_hijri_to_gregorian
+
+    assert solar_hijri_to_gregorian(*solar) == datetime(*gregorian)
+    with pytest.raises(ValueError):
+        solar_hijri_to_gregorian(1399, 13, 1)
+
+
 def test_date_under_the_headline_beats_the_masthead_date():
     body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
     html = (
