@@ -49,7 +49,7 @@ from tasks.load import (
     write_manifest,
     write_parquet,
 )
-from tasks.read import ScannedInput, scan_inputs
+from tasks.read import ScanCache, ScannedInput, scan_inputs
 from tasks.publish import publish_snapshot
 from tasks.quality import record_run_metrics, record_stage_seconds
 from tasks.report import artifact_key, render_run_report, top_sites, top_speakers
@@ -93,6 +93,7 @@ class Plan:
     todo: list[PlannedInput]
     skipped_by_reason: dict[str, int]
     rejected_by_reason: dict[str, int]
+    archives_cached: int = 0  # WARC files unchanged since an earlier scan, not read again (`ScanCache`)
 
 
 @dataclass
@@ -110,6 +111,7 @@ class RunReport:
     flow_run_id: str | None = None
     sources: list[str] = field(default_factory=list)
     batches_ahead: int = 0  # batches the command's workers cleaned before the run began (`clean_ahead`)
+    archives_cached: int = 0  # WARC files the plan did not read again: unchanged since an earlier scan
 
     @property
     def pages_per_second(self) -> float:
@@ -209,8 +211,8 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
     """
     sink = progress()
     sink.phase("Scanning", len(items))
-    scanned, previous = [], None
-    for entry in scan_inputs(items, settings.max_input_bytes):
+    scanned, previous, cache = [], None, ScanCache(settings.scan_cache_path)
+    for entry in scan_inputs(items, settings.max_input_bytes, cache):
         scanned.append(entry)
         if entry.item.location != previous:  # progress counts files, not WARC records
             sink.advance()
@@ -238,7 +240,7 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
     rejects = [reject_row(entry.item.source, entry.input_id, entry.rejected, run_id, started) for entry in rejected]
     if rejects:
         write_parquet(rejects, REJECTS_SCHEMA, staging_dir(settings.warehouse, run_id) / "rejects" / "part-00000.parquet")
-    return Plan(len(scanned), todo, dict(skipped), dict(Counter(r["reason"] for r in rejects)))
+    return Plan(len(scanned), todo, dict(skipped), dict(Counter(r["reason"] for r in rejects)), cache.hits)
 
 
 @dataclass
@@ -602,7 +604,7 @@ def clean_ahead(
     if (pool.workers, pool.model) != (settings.workers, settings.spacy_model if settings.entities else None):
         return 0
     scanned, complete, next_ask = [], True, 0.0
-    for entry in scan_inputs(expand_sources(sources), settings.max_input_bytes):
+    for entry in scan_inputs(expand_sources(sources), settings.max_input_bytes, ScanCache(settings.scan_cache_path)):
         scanned.append(entry)
         if stop is not None and time.monotonic() >= next_ask:
             next_ask = time.monotonic() + 0.2
@@ -685,6 +687,7 @@ def ingest(
             discard_fetch_staging(settings, run_id)
             return _defer_run(report, header, settings, len(items) + fetched.inputs)
         todo = planned.todo
+        report.archives_cached = planned.archives_cached
         # Fetched pages are counted by the plan; the fetch stage's other outcomes are added here.
         skipped = Counter(planned.skipped_by_reason) + Counter(fetched.skipped)
         counts = RunCounts(inputs=planned.inputs + fetched.inputs - len(fetched.items), skipped_by_reason=dict(skipped))

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
+import os
+import time
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from contextlib import suppress
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from pathlib import Path
 
 from tasks.records import InputItem, Rejected, input_id
 from tasks.warc import WarcEntry, WarcRecordReader, iter_warc, seekable
@@ -140,14 +145,23 @@ def _scan_record(item: InputItem, max_bytes: int) -> ScannedInput:
     return ScannedInput(item, input_id(entry.payload))
 
 
-def scan_inputs(items: Iterable[InputItem], max_bytes: int) -> Iterator[ScannedInput]:
+def scan_inputs(items: Iterable[InputItem], max_bytes: int, cache: ScanCache | None = None) -> Iterator[ScannedInput]:
     """Read every input once and fingerprint it; WARC files expand into their records.
 
     Memory stays flat: each page is hashed and dropped; only ids and positions are kept.
+    With a `cache`, a WARC file unchanged on disk since an earlier scan is not read again.
     """
     for item in items:
         if item.kind == "warc":
-            yield from _scan_warc(item, max_bytes)
+            if cache is None:
+                yield from _scan_warc(item, max_bytes)
+                continue
+            scanned = cache.get(item, max_bytes)
+            if scanned is None:
+                before = _identity(item.location)
+                scanned = list(_scan_warc(item, max_bytes))
+                cache.put(item, max_bytes, before, scanned)
+            yield from scanned
             continue
         if item.record_offset is not None:
             yield _scan_record(item, max_bytes)
@@ -191,3 +205,94 @@ class InputReader:
 
     def __exit__(self, *exc) -> None:
         self._warc.__exit__(*exc)
+
+
+# Bump when `_scan_warc` would give a different result for the same bytes: older scans are then ignored.
+SCAN_FORMAT = 1
+
+
+def _identity(path: str) -> dict | None:
+    """What says a file is the same file with the same bytes: device, inode, size, mtime and
+    ctime in nanoseconds (ctime moves on every write, rename and `touch`, and cannot be set back)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return {"dev": info.st_dev, "ino": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns, "ctime_ns": info.st_ctime_ns}
+
+
+def _to_json(entry: ScannedInput) -> dict:
+    item = asdict(entry.item)
+    item["fetched_at"] = item["fetched_at"].isoformat() if item["fetched_at"] else None
+    rejected = entry.rejected
+    return {
+        "item": item,
+        "input_id": entry.input_id,
+        "rejected": [rejected.stage, rejected.reason, rejected.detail] if rejected else None,
+        "skip_reason": entry.skip_reason,
+    }
+
+
+def _from_json(row: dict) -> ScannedInput:
+    item = dict(row["item"])
+    item["fetched_at"] = datetime.fromisoformat(item["fetched_at"]) if item["fetched_at"] else None
+    rejected = Rejected(*row["rejected"]) if row["rejected"] else None
+    return ScannedInput(InputItem(**item), row["input_id"], rejected, row["skip_reason"])
+
+
+class ScanCache:
+    """Scans of WARC files kept between runs, so that a re-run does not read unchanged archives.
+
+    Scanning decompresses and hashes every record (about 1.5 s for a 1,900-page archive); a
+    re-run of the same archive only needs the ids it found. A scan is kept as one JSON file
+    per archive, with the archive's identity on disk (`_identity`) and the settings that
+    shape a scan; it is used only while all of them are the same. A scan is not kept when the
+    file changed while it was read, or was written in the last `settle_seconds` (it may still
+    be being written). Nothing depends on the cache: a missing, stale or damaged file means
+    the archive is read again.
+    """
+
+    def __init__(self, folder: Path, settle_seconds: float = 2.0) -> None:
+        self.folder = Path(folder)
+        self.settle_seconds = settle_seconds
+        self.hits = 0
+
+    def _file(self, location: str) -> Path:
+        return self.folder / f"{hashlib.sha256(location.encode()).hexdigest()[:32]}.json"
+
+    def _key(self, item: InputItem, max_bytes: int, identity: dict | None) -> dict:
+        return {"format": SCAN_FORMAT, "item": _to_json(ScannedInput(item, None))["item"], "max_bytes": max_bytes, "file": identity}
+
+    def get(self, item: InputItem, max_bytes: int) -> list[ScannedInput] | None:
+        """The kept scan of this archive, if the archive has not changed since; else None."""
+        identity = _identity(item.location)
+        if identity is None:
+            return None
+        try:
+            kept = json.loads(self._file(item.location).read_text(encoding="utf-8"))
+            if kept.get("key") != self._key(item, max_bytes, identity):
+                return None
+            scanned = [_from_json(row) for row in kept["scanned"]]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        self.hits += 1
+        return scanned
+
+    def put(self, item: InputItem, max_bytes: int, before: dict | None, scanned: list[ScannedInput]) -> None:
+        """Keep a scan made of the archive as it was at `before` (its identity before reading)."""
+        if before is None or _identity(item.location) != before:
+            return  # gone, or changed while it was read
+        if time.time_ns() - max(before["mtime_ns"], before["ctime_ns"]) < self.settle_seconds * 1e9:
+            return  # written just now: a writer may not be done with it
+        target = self._file(item.location)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(
+                json.dumps({"key": self._key(item, max_bytes, before), "scanned": [_to_json(e) for e in scanned]}),
+                encoding="utf-8",
+            )
+            os.replace(temporary, target)
+        except OSError:
+            with suppress(OSError):  # a cache that cannot be written only costs time
+                temporary.unlink(missing_ok=True)

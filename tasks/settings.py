@@ -73,3 +73,8 @@ class Settings(BaseSettings):
     def published_path(self) -> Path:
         """The read-only snapshot analysts and BI tools open; replaced atomically after each load."""
         return self.warehouse / "published" / "news.duckdb"
+
+    @property
+    def scan_cache_path(self) -> Path:
+        """Scans of WARC files kept between runs (`tasks.read.ScanCache`); safe to delete."""
+        return self.warehouse / "cache" / "scans"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from tests.integration.test_ingest import query, run
-from tests.warc_factory import gzip_whole, news_records, write_warc
+from tests.warc_factory import gzip_whole, news_records, page, write_warc
 
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
@@ -51,6 +52,25 @@ def test_damaged_archives_are_processed_up_to_the_damage(tmp_path, warehouse):
     assert report.counts.skipped_by_reason["duplicate"] == 3 + 2
     [(inputs, by_reason)] = query(warehouse, "select inputs, skipped_by_reason from runs")
     assert inputs == 7 + 7 + 7 + 1 and json.loads(by_reason)["warc_request"] == 3
+
+
+def test_a_rerun_takes_unchanged_archives_from_the_scan_cache_with_the_same_outcome(tmp_path, warehouse):
+    good = write_warc(tmp_path / "good.warc.gz", news_records())
+    cut = tmp_path / "cut.warc"
+    data = write_warc(tmp_path / "cut.warc", news_records(), gzip_records=False).read_bytes()
+    cut.write_bytes(data[: data.index(b"Ferry timetable") + 40])
+    time.sleep(2.1)  # a file written in the last 2 s may still be growing: its scan is not kept
+    first = run([good, cut], warehouse)
+    assert first.archives_cached == 0 and (first.counts.loaded, first.counts.rejected) == (3, 1)
+    again = run([good, cut], warehouse)
+    assert again.archives_cached == 2
+    assert (again.counts.inputs, again.counts.loaded, again.counts.rejected) == (first.counts.inputs, 0, 0)
+    assert again.counts.skipped_by_reason["unchanged"] == 3 + 1  # the reject too: unchanged, not doubled
+    assert query(warehouse, "select count(*) from articles") == [(3,)]
+    assert query(warehouse, "select count(*) from rejects") == [(1,)]
+    write_warc(good, news_records()[1:2] + [("response", "https://news.example/d", page("New pier", "The pier opens in May"), "text/html")])
+    grown = run([good, cut], warehouse)  # a rewritten archive is read again at once
+    assert grown.archives_cached == 1 and grown.counts.loaded == 1
 
 
 def _records_match_their_sources(warehouse) -> bool:
