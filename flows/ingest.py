@@ -59,7 +59,7 @@ from tasks.records import (
     InputItem,
     extractor_version,
 )
-from tasks.search import build_search_index, search_index_exists
+from tasks.search import search_index_exists, update_search_index
 from tasks.settings import Settings
 from tasks.sources import SourceNotFound, WebSource, expand_sources, expand_web_sources
 from tasks.warehouse import (
@@ -309,7 +309,7 @@ def _timed(step, *args) -> float:
 
 
 def refresh_warehouse(con, settings: Settings, run_ids: list[str], articles_changed: bool) -> dict[str, float]:
-    """After a load: rebuild search index and duplicate clusters, measure the runs, publish a snapshot.
+    """After a load: update the search index, rebuild duplicate clusters, measure the runs, publish a snapshot.
 
     Returns the seconds of each step (search_index, duplicates, metrics, publish); the search
     index and the signing of new articles for duplicates overlap, so the two may add up to
@@ -322,7 +322,7 @@ def refresh_warehouse(con, settings: Settings, run_ids: list[str], articles_chan
         # The search index is built by DuckDB, which lets go of the GIL, on a second cursor
         # while this thread signs the new articles in Python: the two overlap.
         with ThreadPoolExecutor(1, thread_name_prefix="search-index") as pool, con.cursor() as cursor:
-            indexing = pool.submit(_timed, build_search_index, cursor)
+            indexing = pool.submit(_timed, update_search_index, cursor)
             signed = sign_new_articles(con)
             signing = time.perf_counter() - clock
             timings["search_index"] = indexing.result()

@@ -45,6 +45,40 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(load_sql("search/create_index.sql"))
 
 
+# An update that touches more than this share of the indexed articles is slower than a rebuild.
+REBUILD_SHARE = 0.25
+
+
+def update_search_index(con: duckdb.DuckDBPyConnection) -> str:
+    """Bring the BM25 index up to date with `articles`; say how: "built", "updated" or "unchanged".
+
+    A rebuild reads every article (2.9 s for 1,860 articles, growing with the warehouse), so
+    after a load that changed a few articles only their documents are removed from and added
+    to the extension's tables (sql/search/update_index.sql): the scores are those of a rebuild.
+    Articles whose text or title changed under the same id (`newsroom reprocess`) are found by
+    their content hash and title. An index from before this update (no `indexed` table), or
+    a change to more than `REBUILD_SHARE` of the articles, is rebuilt.
+    """
+    load_fts(con)
+    if not con.execute(load_sql("search/index_tracked.sql")).fetchone()[0]:
+        build_search_index(con)
+        return "built"
+    con.execute("begin transaction")
+    try:
+        stale, fresh, indexed = con.execute(load_sql("search/index_changes.sql")).fetchone()
+        if stale + fresh > REBUILD_SHARE * indexed:
+            con.execute("rollback")
+            build_search_index(con)
+            return "built"
+        if stale or fresh:
+            con.execute(load_sql("search/update_index.sql"))
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return "updated" if stale or fresh else "unchanged"
+
+
 def search_index_exists(con: duckdb.DuckDBPyConnection) -> bool:
     """True when the articles' search index has been built in this database."""
     return con.execute(load_sql("search/index_exists.sql")).fetchone()[0]
