@@ -217,6 +217,7 @@ def plan(items: list[InputItem], settings: Settings, run_id: str, started: datet
         if entry.item.location != previous:  # progress counts files, not WARC records
             sink.advance()
             previous = entry.item.location
+    cache.prune()
     table = candidates_table(scanned)
     try:
         with connect(settings.database_path, wait_seconds=settings.lock_wait_seconds) as con:

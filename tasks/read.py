@@ -249,7 +249,8 @@ class ScanCache:
     shape a scan; it is used only while all of them are the same. A scan is not kept when the
     file changed while it was read, or was written in the last `settle_seconds` (it may still
     be being written). Nothing depends on the cache: a missing, stale or damaged file means
-    the archive is read again.
+    the archive is read again. `prune` drops scans unused for 30 days (a scan is ~0.4 kB per
+    record), so a folder of daily crawls does not keep every archive's scan forever.
     """
 
     def __init__(self, folder: Path, settle_seconds: float = 2.0) -> None:
@@ -276,7 +277,21 @@ class ScanCache:
         except (OSError, ValueError, TypeError, KeyError):
             return None
         self.hits += 1
+        with suppress(OSError):
+            os.utime(self._file(item.location))  # used: `prune` keeps it
         return scanned
+
+    def prune(self, max_age_days: float = 30) -> int:
+        """Delete the scans not used or written for `max_age_days` (archives gone or never re-run)."""
+        cutoff = time.time() - max_age_days * 86400
+        removed = 0
+        with suppress(OSError):
+            for kept in self.folder.glob("*.json"):
+                with suppress(OSError):
+                    if kept.stat().st_mtime < cutoff:
+                        kept.unlink()
+                        removed += 1
+        return removed
 
     def put(self, item: InputItem, max_bytes: int, before: dict | None, scanned: list[ScannedInput]) -> None:
         """Keep a scan made of the archive as it was at `before` (its identity before reading)."""

@@ -1,6 +1,7 @@
 """ScanCache: a re-run does not read an unchanged WARC file again, and never uses a stale scan."""
 
 import os
+import time
 
 from tasks.read import ScanCache, _to_json, scan_inputs
 from tasks.sources import classify_path
@@ -80,3 +81,20 @@ def test_a_damaged_or_unwritable_cache_only_costs_a_read(tmp_path):
     blocked.write_text("")
     unwritable = ScanCache(blocked / "cache", settle_seconds=0)  # its folder cannot be made
     assert scan(path, unwritable) == fresh and scan(path, unwritable) == fresh and unwritable.hits == 0
+
+
+def test_scans_unused_for_a_month_are_pruned_and_a_used_one_is_kept(tmp_path):
+    old = write_warc(tmp_path / "old.warc.gz", news_records())
+    used = write_warc(tmp_path / "used.warc.gz", news_records()[:3])
+    cache = ScanCache(tmp_path / "cache", settle_seconds=0)
+    scan(old, cache)
+    scan(used, cache)
+    month_ago = time.time() - 31 * 86400
+    for kept in (tmp_path / "cache").glob("*.json"):
+        os.utime(kept, (month_ago, month_ago))
+    scan(used, cache)  # a hit marks its scan as used
+    assert cache.hits == 1
+    assert cache.prune() == 1
+    assert scan(used, cache) and cache.hits == 2
+    scan(old, cache)
+    assert cache.hits == 2  # its scan was pruned: read again
