@@ -61,6 +61,37 @@ PRUNE_XPATH = [
 ]
 _LANG_RE = re.compile(r"<html[^>]*?\slang\s*=\s*[\"']?([A-Za-z]{2,3})\b", re.IGNORECASE)
 
+# What bot protection and access-denied interstitials of the common CDNs and firewalls put in
+# their page instead of the article (crawls archive them with status 200). Only a page with
+# little text is judged by them: an article may well mention Cloudflare or load a captcha script.
+_BLOCKED_PAGE_MARKS = {
+    "Incapsula": re.compile(r"_Incapsula_Resource|Incapsula incident ID", re.IGNORECASE),
+    "Cloudflare": re.compile(
+        r"cf-browser-verification|cf_chl_opt|/cdn-cgi/challenge-platform/|Attention Required! \| Cloudflare"
+        r"|cf-error-details|Checking your browser before accessing",
+        re.IGNORECASE,
+    ),
+    "Akamai": re.compile(r"errors\.edgesuite\.net|You don't have permission to access .{0,200}on this server", re.IGNORECASE | re.DOTALL),
+    "DataDome": re.compile(r"captcha-delivery\.com|geo\.captcha-delivery", re.IGNORECASE),
+    "PerimeterX": re.compile(r"px-captcha|_pxCaptcha|Press &amp; Hold|Press & Hold to confirm", re.IGNORECASE),
+    "Sucuri": re.compile(r"Sucuri WebSite Firewall", re.IGNORECASE),
+    "AWS WAF": re.compile(r"aws-waf-token|awswaf\.com", re.IGNORECASE),
+}
+BLOCKED_PAGE_MAX_CHARS = 500
+
+
+def blocked_page_vendor(html: str) -> str | None:
+    """The service whose bot-protection or access-denied page this is, if it is one (see above)."""
+    head = html[:50_000]
+    return next((vendor for vendor, mark in _BLOCKED_PAGE_MARKS.items() if mark.search(head)), None)
+
+
+def _reject_if_blocked(html: str, text: str) -> None:
+    if len(text) < BLOCKED_PAGE_MAX_CHARS and (vendor := blocked_page_vendor(html)):
+        raise Rejected(
+            "clean", "blocked_page", f"a bot-protection or access-denied page ({vendor}), not the article ({len(text)} characters of text)"
+        )
+
 
 @cache
 def language_identifier():
@@ -853,6 +884,7 @@ def clean_html_article(
         # trafilatura's parser gives up on some broken markup with these; it is a bad page.
         raise Rejected("clean", "unparsable_html", f"{type(exc).__name__}: {exc}") from None
     if document is None or not (document.text or "").strip():
+        _reject_if_blocked(html, "")
         raise Rejected("clean", "no_article", "no main text found in the page")
     title = (document.title or "").strip() or None
     text = _drop_leading_title(_tidy(document.text), title)
@@ -867,6 +899,7 @@ def clean_html_article(
     text = _drop_leading_headline(text, _page_headlines(markup, headline, " "))
     text = _drop_trailing_furniture(_drop_boilerplate_lines(_keep_declared_body(text, ld_article)))
     text = _with_lead(text, document.description, html)
+    _reject_if_blocked(html, text)
     if len(text) < min_chars:
         raise Rejected("clean", "too_short", f"{len(text)} characters of main text")
     declared = _LANG_RE.search(html[:4096])

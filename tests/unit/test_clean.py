@@ -70,6 +70,50 @@ def test_pages_without_an_article_are_rejected(html, reason):
     assert caught.value.reason == reason
 
 
+@pytest.mark.parametrize(
+    "html,vendor",
+    [
+        (
+            "<html><head><meta name='robots' content='noindex'></head><body><iframe src='/_Incapsula_Resource?SWUDNSAI=9'>"
+            "Request unsuccessful. Incapsula incident ID: 1234-5678</iframe></body></html>",
+            "Incapsula",
+        ),
+        ("<html><head><script src='/_Incapsula_Resource?SWJIYLWA=ab12'></script></head><body></body></html>", "Incapsula"),
+        (
+            "<html><head><title>Just a moment...</title></head><body><div id='cf-wrapper'><h1>Checking your browser before "
+            "accessing news.example</h1><p>This process is automatic. Your browser will redirect shortly.</p>"
+            "<script src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1'></script></div></body></html>",
+            "Cloudflare",
+        ),
+        (
+            "<html><head><title>Access Denied</title></head><body><h1>Access Denied</h1><p>You don't have permission to "
+            "access \"http://news.example/story\" on this server.</p><p>Reference #18.7a2e17b8</p>"
+            "<p>https://errors.edgesuite.net/18.7a2e17b8</p></body></html>",
+            "Akamai",
+        ),
+    ],
+)
+def test_bot_protection_and_access_denied_pages_are_rejected_as_blocked(html, vendor):
+    with pytest.raises(Rejected) as caught:
+        clean_page(html.encode(), "html")
+    assert caught.value.reason == "blocked_page" and vendor in caught.value.detail
+
+
+def test_an_article_that_mentions_cloudflare_or_loads_a_captcha_is_kept():
+    paragraphs = "".join(
+        f"<p>On day {n} of the outage at Cloudflare, thousands of news sites were offline, and readers saw the "
+        f"message Checking your browser before accessing the site for hours, engineers said in update {n}.</p>"
+        for n in range(1, 6)
+    )
+    html = (
+        "<html><head><title>Cloudflare outage hits news sites</title>"
+        "<script src='https://www.google.com/recaptcha/api.js'></script></head><body><article>"
+        "<h1>Cloudflare outage hits news sites</h1>" + paragraphs + "</article></body></html>"
+    )
+    page = clean_page(html.encode(), "html")
+    assert "Checking your browser" in page.text
+
+
 def test_text_with_only_a_title_is_rejected():
     with pytest.raises(Rejected) as caught:
         clean_page(b"Just a headline\n", "text")
