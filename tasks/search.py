@@ -66,16 +66,17 @@ def update_search_index(con: duckdb.DuckDBPyConnection) -> str:
     con.execute("begin transaction")
     try:
         stale, fresh, indexed = con.execute(load_sql("search/index_changes.sql")).fetchone()
-        if stale + fresh > REBUILD_SHARE * indexed:
-            con.execute("rollback")
-            build_search_index(con)
-            return "built"
-        if stale or fresh:
+        rebuild = stale + fresh > REBUILD_SHARE * indexed
+        if (stale or fresh) and not rebuild:
             con.execute(load_sql("search/update_index.sql"))
-        con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+    if rebuild:
+        con.execute("rollback")
+        build_search_index(con)
+        return "built"
+    con.execute("commit")
     return "updated" if stale or fresh else "unchanged"
 
 
