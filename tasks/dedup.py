@@ -1,9 +1,10 @@
 """Exact and near-duplicate articles: syndicated copies and updated versions of one story.
 
 Exact duplicates share `content_hash`. Near-duplicates are found with MinHash signatures of
-word 5-grams and locality-sensitive hashing (datasketch). Signatures are kept in the
-`article_signatures` table, so each load only computes them for its new articles; the
-clusters are then rebuilt from all signatures (cheap: no text is read again).
+word 5-grams and locality-sensitive hashing (datasketch's banding, run in DuckDB). Signatures
+are kept in the `article_signatures` table, so each load only computes them for its new
+articles; the clusters are then rebuilt from all signatures in SQL (no text is read again,
+and no signature is loaded into Python).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import cache
 
 import duckdb
 import pyarrow as pa
@@ -24,6 +26,7 @@ SHINGLE_WORDS = 5
 WORD = re.compile(r"\w+", re.UNICODE)
 
 SIGNATURES_SCHEMA = pa.schema([("article_id", pa.string()), ("signature", pa.list_(pa.uint32()))])
+MEMBERS_SCHEMA = pa.schema([("cluster_id", pa.string()), ("article_id", pa.string())])
 CLUSTERS_SCHEMA = pa.schema(
     [("cluster_id", pa.string()), ("article_id", pa.string()), ("similarity", pa.float64()), ("kind", pa.string())]
 )
@@ -46,66 +49,61 @@ def signature(text: str) -> list[int]:
     return minhash.hashvalues.tolist()
 
 
-def _minhash(values: list[int]):
-    from datasketch import LeanMinHash
+@cache
+def lsh_bands(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows per band) of datasketch's MinHashLSH for this threshold (its default weights)."""
+    from datasketch import MinHashLSH
 
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
-def cluster_signatures(
-    signatures: dict[str, list[int]], content_hashes: dict[str, str], threshold: float
-) -> list[tuple[str, str, float, str]]:
-    """Group articles into duplicate clusters: (cluster_id, article_id, similarity, kind).
-
-    Articles with the same content hash are one cluster (similarity 1.0, kind "exact");
-    LSH candidates whose estimated Jaccard similarity reaches `threshold` join clusters too.
-    The cluster id is its smallest article id, so it is stable while the members stay;
-    similarity and kind (exact: same content hash, else near) compare each member with that
-    first one. Articles without a twin are left out.
-    """
-    parent = {article_id: article_id for article_id in signatures}
+def _components(groups: Iterable[Iterable[str]]) -> dict[str, list[str]]:
+    """Connected components of the articles linked by `groups` (pairs, or lists of copies),
+    keyed by their smallest article id; every list sorted."""
+    parent: dict[str, str] = {}
 
     def root(a: str) -> str:
+        parent.setdefault(a, a)
         while parent[a] != a:
             parent[a] = parent[parent[a]]
             a = parent[a]
         return a
 
-    def join(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
-    by_hash: dict[str, list[str]] = defaultdict(list)
-    for article_id in sorted(signatures):
-        by_hash[content_hashes[article_id]].append(article_id)
-    for members in by_hash.values():
-        for other in members[1:]:
-            join(members[0], other)
-
-    minhashes = {article_id: _minhash(values) for article_id, values in signatures.items()}
-    from datasketch import MinHashLSH
-
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    for article_id in sorted(minhashes):
-        for candidate in lsh.query(minhashes[article_id]):
-            if minhashes[article_id].jaccard(minhashes[candidate]) >= threshold:
-                join(article_id, candidate)
-        lsh.insert(article_id, minhashes[article_id])
-
+    for group in groups:
+        first, *others = group
+        for other in others:
+            ra, rb = root(first), root(other)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
     clusters: dict[str, list[str]] = defaultdict(list)
-    for article_id in signatures:
+    for article_id in parent:
         clusters[root(article_id)].append(article_id)
-    rows = []
-    for cluster_id, members in sorted(clusters.items()):
-        if len(members) < 2:
-            continue
-        first = minhashes[cluster_id]
-        for article_id in sorted(members):
-            exact = content_hashes[article_id] == content_hashes[cluster_id]
-            similarity = 1.0 if exact else float(first.jaccard(minhashes[article_id]))
-            rows.append((cluster_id, article_id, similarity, "exact" if exact else "near"))
-    return rows
+    return {cluster_id: sorted(members) for cluster_id, members in sorted(clusters.items())}
+
+
+def cluster_articles(con: duckdb.DuckDBPyConnection, threshold: float) -> pa.Table:
+    """Group the signed articles into duplicate clusters: (cluster_id, article_id, similarity, kind).
+
+    Articles with the same content hash are one cluster (similarity 1.0, kind "exact"); pairs
+    whose estimated Jaccard similarity reaches `threshold` among the LSH candidates join
+    clusters too (sql/dedup/near_duplicate_pairs.sql: the candidates of datasketch's
+    MinHashLSH, computed in DuckDB so no signature is held in Python). The cluster id is its
+    smallest article id, so it is stable while the members stay; similarity and kind (exact:
+    same content hash, else near) compare each member with that first one. Articles without a
+    twin are left out.
+    """
+    bands, rows = lsh_bands(threshold)
+    exact = [members for (members,) in con.execute(load_sql("dedup/exact_duplicate_groups.sql")).fetchall()]
+    near = con.execute(
+        load_sql("dedup/near_duplicate_pairs.sql"), {"bands": bands, "rows": rows, "threshold": threshold}
+    ).fetchall()
+    members = [(cluster_id, article_id) for cluster_id, ids in _components([*exact, *near]).items() for article_id in ids]
+    con.register("cluster_members", _rows_to_table(members, MEMBERS_SCHEMA))
+    try:
+        return con.execute(load_sql("dedup/cluster_similarity.sql")).to_arrow_table().cast(CLUSTERS_SCHEMA)
+    finally:
+        con.unregister("cluster_members")
 
 
 def _rows_to_table(rows: Iterable[tuple], schema: pa.Schema) -> pa.Table:
@@ -134,10 +132,7 @@ def update_duplicate_clusters(con: duckdb.DuckDBPyConnection, threshold: float, 
         con.register("new_signatures", new)
         con.execute(load_sql("dedup/insert_signatures.sql"))
         con.unregister("new_signatures")
-        stored = con.execute(load_sql("dedup/select_signatures.sql")).fetchall()
-        signatures = {article_id: values for article_id, _, values in stored}
-        hashes = {article_id: content for article_id, content, _ in stored}
-        clusters = _rows_to_table(cluster_signatures(signatures, hashes, threshold), CLUSTERS_SCHEMA)
+        clusters = cluster_articles(con, threshold)
         con.execute(load_sql("dedup/delete_clusters.sql"))
         con.register("new_clusters", clusters)
         con.execute(load_sql("dedup/insert_clusters.sql"))
