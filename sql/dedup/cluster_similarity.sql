@@ -2,7 +2,7 @@
 -- whether it is an exact copy of it (same content hash); `cluster_members` is registered.
 select m.cluster_id, m.article_id,
        case when a.content_hash = f.content_hash then 1.0
-            else len(list_filter(list_zip(fs.signature, ms.signature), p -> p[1] = p[2])) / len(fs.signature)
+            else len(list_filter(list_zip(fs.signature, ms.signature), lambda p: p[1] = p[2])) / len(fs.signature)
        end as similarity,
        case when a.content_hash = f.content_hash then 'exact' else 'near' end as kind
 from cluster_members m

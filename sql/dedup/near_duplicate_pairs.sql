@@ -20,5 +20,5 @@ select c.first_id, c.other_id
 from candidates c
 join signed f on f.article_id = c.first_id
 join signed o on o.article_id = c.other_id
-where len(list_filter(list_zip(f.signature, o.signature), p -> p[1] = p[2])) / len(f.signature) >= $threshold
+where len(list_filter(list_zip(f.signature, o.signature), lambda p: p[1] = p[2])) / len(f.signature) >= $threshold
 order by all
