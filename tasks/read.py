@@ -221,12 +221,16 @@ def _identity(path: str) -> dict | None:
     return {"dev": info.st_dev, "ino": info.st_ino, "size": info.st_size, "mtime_ns": info.st_mtime_ns, "ctime_ns": info.st_ctime_ns}
 
 
+def _item_json(item: InputItem) -> dict:
+    fields = asdict(item)
+    fields["fetched_at"] = fields["fetched_at"].isoformat() if fields["fetched_at"] else None
+    return fields
+
+
 def _to_json(entry: ScannedInput) -> dict:
-    item = asdict(entry.item)
-    item["fetched_at"] = item["fetched_at"].isoformat() if item["fetched_at"] else None
     rejected = entry.rejected
     return {
-        "item": item,
+        "item": _item_json(entry.item),
         "input_id": entry.input_id,
         "rejected": [rejected.stage, rejected.reason, rejected.detail] if rejected else None,
         "skip_reason": entry.skip_reason,
@@ -262,15 +266,16 @@ class ScanCache:
         return self.folder / f"{hashlib.sha256(location.encode()).hexdigest()[:32]}.json"
 
     def _key(self, item: InputItem, max_bytes: int, identity: dict | None) -> dict:
-        return {"format": SCAN_FORMAT, "item": _to_json(ScannedInput(item, None))["item"], "max_bytes": max_bytes, "file": identity}
+        return {"format": SCAN_FORMAT, "item": _item_json(item), "max_bytes": max_bytes, "file": identity}
 
     def get(self, item: InputItem, max_bytes: int) -> list[ScannedInput] | None:
         """The kept scan of this archive, if the archive has not changed since; else None."""
         identity = _identity(item.location)
         if identity is None:
             return None
+        kept_file = self._file(item.location)
         try:
-            kept = json.loads(self._file(item.location).read_text(encoding="utf-8"))
+            kept = json.loads(kept_file.read_text(encoding="utf-8"))
             if kept.get("key") != self._key(item, max_bytes, identity):
                 return None
             scanned = [_from_json(row) for row in kept["scanned"]]
@@ -278,7 +283,7 @@ class ScanCache:
             return None
         self.hits += 1
         with suppress(OSError):
-            os.utime(self._file(item.location))  # used: `prune` keeps it
+            os.utime(kept_file)  # used: `prune` keeps it
         return scanned
 
     def prune(self, max_age_days: float = 30) -> int:
