@@ -110,6 +110,19 @@ _PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
 # a sentence's subject when it opens the sentence ("Oskar Vell, a chemist, says", "On Mondays, Tom Reed walks")
 _OPENER_RUN_RE = re.compile(r"[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,5}(?=\s*,|\s+[a-z(])")
 _INTRO_RE = re.compile(r"(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+")
+# a participle clause before the subject: "Speaking on the Keys and Grey Show on BT Sport, Wilder …"
+_BARE_GROUP_RE = re.compile(
+    rf"\b(?:(?:prison|federal|state|local|city|county|health|security|hospital|military|police|senior|government|"
+    rf"US|U\.S\.|UK|EU|UN)\s+)?(?:(?:{_PERSON_ROLES})s|police|investigators|authorities|detectives|prosecutors)\b"
+    rf"(?=\s+(?:have\s+|had\s+|also\s+)?(?:said|say|says|told|described|added|warned|wrote|stated|believe|believed)\b)"
+)
+_GROUP_DETERMINER_RE = re.compile(
+    r"\b(?:the|this|that|these|those|its|his|her|their|our|my|your|a|an|some|many|two|three|several|of)\s+(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_TITLED_NAME_RE = re.compile(r"[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,3}")
+_ROLE_BEFORE_RE = re.compile(rf"\b(?i:{_PERSON_ROLES}),?\s+$")
+_PARTICIPLE_INTRO_RE = re.compile(r"(?:[A-Z][a-z]+ing|Asked|Pressed|Interviewed|Quoted)\b[^,.;:!?“”\"]{0,120},\s+")
 _NOT_PERSON_LABELS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME", "EVENT", "LAW", "LANGUAGE", "PRODUCT", "MONEY",
                       "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
 # capitalised words that open a sentence without being (part of) its subject's name
@@ -270,7 +283,7 @@ class _Resolver:
         NER found it somewhere in the article as some name (a person it took for an organisation).
         """
         runs = [_OPENER_RUN_RE.match(self.text, start, end)]
-        intro = _INTRO_RE.match(self.text, start, end)
+        intro = _INTRO_RE.match(self.text, start, end) or _PARTICIPLE_INTRO_RE.match(self.text, start, end)
         if intro:
             runs.append(_OPENER_RUN_RE.match(self.text, intro.end(), end))
         for run in runs:
@@ -318,11 +331,22 @@ class _Resolver:
         cue = _CUE_RE.search(self.text, start, end)
         if not cue:
             return None
-        return next(
-            (e for e in self.all_entities
-             if e.label == "PERSON" and start <= e.start_char and e.end_char <= cue.start()
-             and not any(s <= e.start_char < t for s, t in self.inside) and not self.is_object(e)
-             and not _POSSESSIVE_AFTER_RE.match(self.text[e.end_char : e.end_char + 3])), None
+        named = [
+            e for e in self.all_entities
+            if start <= e.start_char and e.end_char <= cue.start()
+            and not any(s <= e.start_char < t for s, t in self.inside) and not self.is_object(e)
+            and not _POSSESSIVE_AFTER_RE.match(self.text[e.end_char : e.end_char + 3])
+        ]
+        return next((e for e in named if e.label == "PERSON"), None) or next((e for e in named if self.titled_name(e)), None)
+
+    def titled_name(self, entity: Entity) -> bool:
+        """A name NER took for an organisation that a person's title introduces: "ZHDA president,
+        Tawanda Zvakada said" (two or more capitalised words, right after the role)."""
+        return (
+            entity.label == "ORG"
+            and bool(_TITLED_NAME_RE.fullmatch(entity.text))
+            and not any(word.lower() in TITLES for word in entity.text.split())
+            and bool(_ROLE_BEFORE_RE.search(self.text[max(0, entity.start_char - 40) : entity.start_char]))
         )
 
     def _topic(self, before: int, gender: str) -> tuple[str, str | None, int] | None:
@@ -405,6 +429,17 @@ class _Resolver:
             name = subject.name if subject else None  # None: resolved later from the previous speaker
             where = subject.start_char if subject else -1
             found.append(_Mention(match.start(), match.end(), name, name, True, pronoun=True, antecedent=where))
+        for match in _BARE_GROUP_RE.finditer(self.text, start, end):
+            # "…," investigators said / police described as "…" / prison officials wrote: a group
+            # named without a determiner (with one, the role rules below decide)
+            if any(s < match.end() and match.start() < t for s, t in taken) or any(
+                s <= match.start() < t for s, t in self.inside
+            ):
+                continue
+            before = self.text[max(0, match.start() - 30) : match.start()]
+            if _GROUP_DETERMINER_RE.search(before) or _OBJECT_BEFORE_RE.search(before):
+                continue
+            found.append(_Mention(match.start(), match.end(), match.group(0), None, role=True))
         for match in _THEY_RE.finditer(self.text, start, end):
             # "“Let her speak,” they chanted": the group of people named last ("hundreds of protesters")
             groups = list(_GROUP_RE.finditer(self.text, max(0, match.start() - 400), match.start()))
@@ -602,7 +637,26 @@ class _Resolver:
 def _is_quote(text: str, span: QuotedSpan) -> bool:
     if len(span.words(text)) < MIN_QUOTE_WORDS:
         return False
-    return not (is_cited_title(text, span) or is_title_like(text, span))
+    return not (is_cited_title(text, span) or is_title_like(text, span) or _is_subheading(text, span))
+
+
+_SUBHEADING_MAX_CHARS = 150
+
+
+def _is_subheading(text: str, span: QuotedSpan) -> bool:
+    """A quote in a short line that ends without punctuation is a sub-heading teasing a quote of
+    the body ("Burnham says city 'must not let rioters prevail'", "Pal says Harry 'fit plans for
+    UK fame' after Suits"), not the quote itself; a quote of more than one sentence never is."""
+    line_start = text.rfind("\n", 0, span.open) + 1
+    line_end = text.find("\n", span.close)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end].rstrip().rstrip("”’\"'»«“‘")
+    return (
+        span.closed
+        and line_end - line_start <= _SUBHEADING_MAX_CHARS
+        and not re.search(r"[.!?…,;:]$", line)
+        and not re.search(r"[.!?…]", text[span.start : span.end])
+    )
 
 
 def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: int):

@@ -8,9 +8,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Opening mark -> closing marks accepted for it (German „…“, French «…», English “…” and "…").
-_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "‘": "’", "‚": "‘’"}
+# Opening mark -> closing marks accepted for it (German „…“, French «…», English “…” and "…",
+# British ‘…’ and the tabloids' straight '…').
+_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "‘": "’", "‚": "‘’", "'": "'"}
 _OPENERS = set(_PAIRS)
+# Marks that open every paragraph of a quote running over several paragraphs: each
+# paragraph opens with a mark of the same kind.
+_DOUBLE, _SINGLE = "“„«\"", "‘'"
+# A straight ' closes a quote after the quote's last word or its punctuation, never inside a
+# word (don't, Utd's); wire copy closes a double quote with two apostrophes ('').
+_WORD_END_PUNCTUATION = ",.?!…;:—–-)"
 _SENTENCE_END_RE = re.compile(r"[.!?…][”\"’»)\]]*\s+(?=[“\"„«‘(\[]?[A-Z0-9ÄÖÜÉÈ])")
 # Words ending in a full stop that do not end a sentence.
 ABBREVIATION_RE = re.compile(
@@ -55,6 +62,8 @@ def _is_opening(text: str, i: int, start: int) -> bool:
     mark = text[i]
     before = text[i - 1] if i > start else " "
     after = text[i + 1] if i + 1 < len(text) else " "
+    if mark == "'":  # an apostrophe ('em, '90s) unless it opens words after a space, bracket or colon
+        return (before.isspace() or before in "([—–-:") and after.isalpha()
     if mark in "\"‘":  # symmetric or apostrophe-like marks open only after a space or bracket
         return (before.isspace() or before in "([—–-:") and not after.isspace()
     if mark == "»":  # »…« is German style only when followed by a word
@@ -62,16 +71,24 @@ def _is_opening(text: str, i: int, start: int) -> bool:
     return not after.isspace() or mark in "“„«"
 
 
-def _closing_index(text: str, i: int, end: int) -> int | None:
+def _closing_mark(text: str, i: int, end: int) -> tuple[int, int] | None:
+    """(start, end) of the mark that closes the quote opened at `i`, in the paragraph ending at `end`."""
     closers = _PAIRS[text[i]]
+    wire = text[i] in "\"“'"  # "…'' and '…'' in wire copy
     j = i + 1
     while j < end:
         char = text[j]
+        after = text[j + 1] if j + 1 < end else " "
+        if wire and char == "'" and after == "'":
+            return j, j + 2
         if char in closers:
-            after = text[j + 1] if j + 1 < end else " "
             # a curly ’ followed by a letter is an apostrophe (don’t), not a closing mark
-            if not (char in "’'" and after.isalpha()):
-                return j
+            if char == "'" and closers == "'":
+                before = text[j - 1]
+                if not after.isalnum() and (before.isalnum() or before in _WORD_END_PUNCTUATION):
+                    return j, j + 1
+            elif not (char in "’'" and after.isalpha()):
+                return j, j + 1
         j += 1
     return None
 
@@ -88,16 +105,23 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
         i = start
         while i < end:
             if text[i] in _OPENERS and _is_opening(text, i, start):
-                j = _closing_index(text, i, end)
-                if j is None:
+                closing = _closing_mark(text, i, end)
+                if closing is None:
                     following = paragraphs[number + 1][0] if number + 1 < len(paragraphs) else None
-                    continues = following is not None and text[following] in "“„«\""
-                    if text[i] in "“„«\"" and continues:
+                    family = _DOUBLE if text[i] in _DOUBLE else _SINGLE if text[i] in _SINGLE else ""
+                    # a quote introduced by a colon, or opening its paragraph, may go on after a
+                    # mark of the other kind (‘… then “…: typing slips)
+                    introduced = i == start or text[start:i].rstrip().endswith(":")
+                    if introduced and family:
+                        family = _DOUBLE + _SINGLE
+                    if family and following is not None and text[following] in family:
                         spans.append(_span(text, i, end, end, number, closed=False))
+                        i = end  # quotes inside it are part of it
+                        continue
                     i += 1
                     continue
-                spans.append(_span(text, i, j + 1, j, number))
-                i = j + 1
+                spans.append(_span(text, i, closing[1], closing[0], number))
+                i = closing[1]
                 continue
             i += 1
     return [s for s in spans if s.end > s.start]
