@@ -654,3 +654,48 @@ def test_core_first_search_finds_exactly_the_patterns_matches(name):
         assert [(m.span(), m.groups()) for m in clean._finditer_by_core(pattern, core, reach, text)] == expected, text
         found += len(expected)
     assert found > 50  # the generated texts do exercise the pattern (1,243 and 67 matches)
+
+
+def _page_with_json_ld(script: str) -> str:
+    body = "<p>" + " ".join(["The council said on Monday that the bridge would reopen in spring."] * 20) + "</p>"
+    return (
+        f'<html><head><title>Bridge to reopen</title><script type="application/ld+json">{script}</script></head>'
+        f"<body><article><h1>Bridge to reopen</h1>{body}</article></body></html>"
+    )
+
+
+def test_a_large_broken_json_ld_script_is_kept_from_trafilaturas_regex_fallback():
+    from trafilatura.utils import load_html
+
+    from tasks.clean import JSON_LD_FALLBACK_MAX_CHARS, _defuse_json_ld
+
+    people = ",".join('{"@type":"Person","name":"Person Number %d"}' % i for i in range(2000))
+    broken = '{"@context":"https://schema.org","@type":"NewsArticle","author":[' + people + '] "oops": 1}'
+    assert len(broken) > JSON_LD_FALLBACK_MAX_CHARS
+    tree = load_html(_page_with_json_ld(broken))
+    _defuse_json_ld(tree)
+    assert tree.xpath('string(//script[@type="application/ld+json"])') == ""
+    # the article itself is still cleaned
+    page = clean_page(_page_with_json_ld(broken).encode(), "html", url="https://example.com/bridge")
+    assert page.title == "Bridge to reopen" and "bridge would reopen" in page.text
+
+
+def test_a_large_valid_json_ld_script_that_trafilatura_would_break_is_given_to_it_re_serialised():
+    from trafilatura.utils import load_html
+
+    from tasks.clean import _defuse_json_ld, _trafilatura_parses
+
+    # \u0022 is a quote mark inside a string: trafilatura un-escapes it before parsing, and the JSON breaks
+    filler = ",".join('{"@type":"Thing","name":"item %d"}' % i for i in range(800))
+    script = ('{"@context":"https://schema.org","@type":"NewsArticle","headline":"The \\u0022bridge\\u0022 reopens",'
+              '"author":{"@type":"Person","name":"Ana Lind"},"mentions":[' + filler + "]}")
+    assert not _trafilatura_parses(script)
+    tree = load_html(_page_with_json_ld(script))
+    _defuse_json_ld(tree)
+    repaired = tree.xpath('string(//script[@type="application/ld+json"])')
+    assert _trafilatura_parses(repaired) and '"name":"Ana Lind"' in repaired
+    # small scripts are left as the page has them
+    small = '{"@context":"https://schema.org","@type":"NewsArticle","headline":"The \\u0022bridge\\u0022"}'
+    tree = load_html(_page_with_json_ld(small))
+    _defuse_json_ld(tree)
+    assert tree.xpath('string(//script[@type="application/ld+json"])') == small
