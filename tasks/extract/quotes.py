@@ -121,7 +121,11 @@ _GROUP_DETERMINER_RE = re.compile(
     re.IGNORECASE,
 )
 _TITLED_NAME_RE = re.compile(r"[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,3}")
+# between a role and the person it describes: "The Leader of Burnley Council, | Councillor X"
+_APPOSITIVE_GAP_RE = re.compile(r"(?:\s+(?:of|at|for)\s+(?:the\s+)?(?:[A-Z][\w’'&.-]*\s*){1,5})?,\s+")
 _ROLE_BEFORE_RE = re.compile(rf"\b(?i:{_PERSON_ROLES}),?\s+$")
+# (a role in lower case: "…, Councillor X, said" names someone else)
+_ROLE_AFTER_RE = re.compile(rf",\s+(?:[^,.;:“”\"]{{0,80}}?\s)?(?:{_PERSON_ROLES})\b[^,.;:“”\"]{{0,30}},")
 _PARTICIPLE_INTRO_RE = re.compile(r"(?:[A-Z][a-z]+ing|Asked|Pressed|Interviewed|Quoted)\b[^,.;:!?“”\"]{0,120},\s+")
 _NOT_PERSON_LABELS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME", "EVENT", "LAW", "LANGUAGE", "PRODUCT", "MONEY",
                       "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
@@ -340,13 +344,17 @@ class _Resolver:
         return next((e for e in named if e.label == "PERSON"), None) or next((e for e in named if self.titled_name(e)), None)
 
     def titled_name(self, entity: Entity) -> bool:
-        """A name NER took for an organisation that a person's title introduces: "ZHDA president,
-        Tawanda Zvakada said" (two or more capitalised words, right after the role)."""
+        """A name NER took for an organisation that a person's title introduces or follows: "ZHDA
+        president, Tawanda Zvakada said", "Sacha Deshmukh, Amnesty International UK’s chief
+        executive, said" (two to four capitalised words, none of them a title)."""
         return (
             entity.label == "ORG"
             and bool(_TITLED_NAME_RE.fullmatch(entity.text))
             and not any(word.lower() in TITLES for word in entity.text.split())
-            and bool(_ROLE_BEFORE_RE.search(self.text[max(0, entity.start_char - 40) : entity.start_char]))
+            and bool(
+                _ROLE_BEFORE_RE.search(self.text[max(0, entity.start_char - 40) : entity.start_char])
+                or _ROLE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 120])
+            )
         )
 
     def _topic(self, before: int, gender: str) -> tuple[str, str | None, int] | None:
@@ -411,11 +419,11 @@ class _Resolver:
                 # "its Washington embassy", "his Labour colleagues": a name after a possessive describes a noun
                 object_ = self.is_object(entity) or bool(_POSSESSIVE_BEFORE_RE.search(self.text[max(0, entity.start_char - 8) : entity.start_char]))
                 possessive = bool(_POSSESSIVE_AFTER_RE.match(self.text[entity.end_char : entity.end_char + 3]))
-                found.append(
-                    _Mention(entity.start_char, entity.end_char, entity.name, entity.name, entity.label == "PERSON", possessive, object_)
-                )
+                person = entity.label == "PERSON" or self.titled_name(entity)
+                found.append(_Mention(entity.start_char, entity.end_char, entity.name, entity.name, person, possessive, object_))
         taken = [(m.start, m.end) for m in found]
         named_after = [m.start for m in found if not m.object_]  # "through its Washington embassy" names no one
+        people_after = [m.start for m in found if m.person and not m.object_]
         for match in _PRONOUN_RE.finditer(self.text, start, end):
             gender = "m" if match.group(0).lower() == "he" else "f"
             # "he said" is about the person the paragraph is about (the subject opening its latest
@@ -461,6 +469,8 @@ class _Resolver:
             gap = self.text[match.end() : match.end() + 30]
             if any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s in named_after):
                 continue  # "spokesperson Michèle LaRose": the name that follows is the speaker
+            if any(0 <= s - match.end() <= 60 and _APPOSITIVE_GAP_RE.fullmatch(self.text[match.end() : s]) for s in people_after):
+                continue  # "The Leader of Burnley Council, Councillor Afrasiab Anwar, said": so does this one
             phrase = match.group(0)
             definite = phrase.split()[0].lower() in ("the", "this", "that")
             if (match.group("person") or "").lower() in _SPOKES_ROLES and not definite and not match.group("plural"):
