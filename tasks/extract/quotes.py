@@ -68,7 +68,7 @@ _ORG_ROLES = (
     r"newspaper|paper|daily|agency|broadcaster|outlet|magazine|company|firm|group|ministry|department|"
     r"government|administration|party|union|club|team|council|committee|court|bank|police|army|military|"
     r"organisation|organization|authority|board|office|commission|report|statement|center|centre|institute|"
-    r"post|tweet|email"
+    r"post|tweet|email|university|college|school|hospital|charity|foundation|museum"
 )
 _GROUP_RE = re.compile(rf"\b(?:{_PERSON_ROLES})s\b")
 _ROLE_RE = re.compile(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 # Opening mark -> closing marks accepted for it (German „…“, French «…», English “…” and "…",
 # British ‘…’ and the tabloids' straight '…').
-_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«", '"': '"', "‘": "’", "‚": "‘’", "'": "'"}
+_PAIRS = {"“": "”\"", "„": "“”\"", "«": "»", "»": "«", '"': '"', "‘": "’", "‚": "‘’", "'": "'"}
 _OPENERS = set(_PAIRS)
 # Marks that open every paragraph of a quote running over several paragraphs: each
 # paragraph opens with a mark of the same kind.

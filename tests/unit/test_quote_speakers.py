@@ -371,3 +371,13 @@ def test_a_role_with_its_organisation_before_the_persons_name_gives_the_person()
     found = {text[m.start : m.end]: m for m in resolver.mentions(line, text.index("\n", line))}
     assert "The Leader" not in found and found["Councillor Afrasiab Anwar MBE"].person
     assert not found["Burnley Council"].person  # an organisation before "Councillor X" stays one
+
+
+def test_a_curly_opening_mark_closed_by_a_straight_one_is_a_quote():
+    text = (
+        "Georgetown University said in a statement that Williams was suspended from the team.\n"
+        "“While we are working to learn more, we will cooperate fully with any investigation,\" the university said."
+    )
+    assert speakers(text, ("Georgetown University", "Georgetown University", "ORG")) == [
+        ("Georgetown University", "While we are")
+    ]
