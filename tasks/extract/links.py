@@ -56,6 +56,7 @@ def links_in(root, text: str, base_url: str | None) -> list[Link]:
     own_host = _host(base_url) if base_url else None
     links: list[Link] = []
     seen: set[tuple[str, str]] = set()
+    in_body: dict = {}  # block -> whether it is a paragraph of the text (a block often holds many links)
     for anchor in root.iter("a"):
         href = (anchor.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
@@ -65,8 +66,10 @@ def links_in(root, text: str, base_url: str | None) -> list[Link]:
             block = block.getparent()
         if block is None:
             continue
-        block_text = _fold(block.text_content())
-        if len(block_text) < 20 or block_text not in body_text:
+        if block not in in_body:
+            block_text = _fold(block.text_content())
+            in_body[block] = len(block_text) >= 20 and block_text in body_text
+        if not in_body[block]:
             continue
         absolute = urljoin(base, href) if base else href
         if urlsplit(absolute).scheme not in ("http", "https"):
