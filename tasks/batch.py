@@ -7,9 +7,12 @@ and a worker that imported Prefect would spend seconds of CPU on it at every sta
 from __future__ import annotations
 
 import json
+import signal
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -31,6 +34,35 @@ from tasks.records import (
     input_id,
 )
 from tasks.settings import Settings
+
+
+class PageTimeout(BaseException):
+    """One page's cleaning ran past `Settings.page_seconds` (a BaseException: no library's
+    `except Exception` may swallow it)."""
+
+
+@contextmanager
+def page_time_limit(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout in the block after `seconds` of wall time.
+
+    A timer signal, so only in a process's main thread: the cleaning workers (`--workers`, the
+    default on a machine with more than one core) clean there. A single-process run cleans in a
+    thread of the flow and has no limit; nor has `seconds <= 0`.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True)
@@ -140,22 +172,26 @@ def prepare_inputs(batch: list[PlannedInput], settings: Settings, on_page: Calla
                     # Changed between planning and cleaning: the next run sees a settled file.
                     deferred += 1
                     continue
-                page = clean_page(
-                    raw.data,
-                    item.kind,
-                    url=raw.url or item.url,
-                    charset=raw.charset,
-                    min_chars=settings.min_text_chars,
-                    language_min_chars=settings.language_min_chars,
-                    fast=settings.fast,
-                )
-                seconds["clean"] += time.perf_counter() - clock
-                clock = None  # the markup extractors time themselves
-                fields = extract_markup(page, ExtractedFields(), seconds)
+                with page_time_limit(settings.page_seconds):
+                    page = clean_page(
+                        raw.data,
+                        item.kind,
+                        url=raw.url or item.url,
+                        charset=raw.charset,
+                        min_chars=settings.min_text_chars,
+                        language_min_chars=settings.language_min_chars,
+                        fast=settings.fast,
+                    )
+                    seconds["clean"] += time.perf_counter() - clock
+                    clock = None  # the markup extractors time themselves
+                    fields = extract_markup(page, ExtractedFields(), seconds)
                 cleaned.append((item, planned.input_id, page, raw.fetched_at))
                 markup.append(fields)
             except Rejected as rejected:
                 rejects.append(reject_row(item.source, planned.input_id, rejected, None, None))
+            except PageTimeout:
+                detail = f"cleaning took longer than {settings.page_seconds:g} s (page_seconds)"
+                rejects.append(reject_row(item.source, planned.input_id, Rejected("clean", "too_slow", detail), None, None))
             except Exception as exc:  # a page that breaks the extractor must not break the run
                 rejected = Rejected("clean", "extractor_error", f"{type(exc).__name__}: {exc}")
                 rejects.append(reject_row(item.source, planned.input_id, rejected, None, None))

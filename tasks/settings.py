@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(20 * MIB, ge=1024, description="Largest input accepted, after decompression.")
     min_text_chars: int = Field(40, ge=1, description="Shorter cleaned bodies are rejected as 'no_article'.")
     language_min_chars: int = Field(200, ge=1, description="Bodies this long get language detection from text.")
+    page_seconds: float = Field(
+        30.0, ge=0, description="A page whose cleaning takes longer is rejected as 'too_slow' (in worker processes; 0: no limit)."
+    )
     lock_wait_seconds: float = Field(
         30.0, ge=0, description="How long a run waits for the warehouse lock before it defers its load."
     )

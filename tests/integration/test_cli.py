@@ -71,6 +71,30 @@ def test_run_with_workers_is_clean_and_complete(inputs, tmp_path, env):
         assert con.execute("select count(*), count(distinct run_id) from articles").fetchone() == (3, 1)
 
 
+def test_a_page_past_the_time_limit_is_rejected_by_its_worker_and_the_run_completes(inputs, tmp_path, env):
+    """The workers enforce `page_seconds` (a timer signal in their main thread)."""
+    import shutil
+
+    source = tmp_path / "pages"
+    shutil.copytree(inputs, source)
+    # 180,000 empty elements: several seconds of trafilatura's time, far past a 1 s limit
+    (source / "slow.html").write_text("<html><body>" + "<div><span></span><p></p></div>" * 60_000 + "</body></html>")
+    warehouse = tmp_path / "wh"
+    env = {**env, "NEWSROOM_PAGE_SECONDS": "1"}
+    result = newsroom("run", str(source), "--warehouse", str(warehouse), "--workers", "2", "--batch-size", "1", "--no-entities", env=env)
+    assert result.returncode == 0, result.stderr
+    assert_quiet(result)
+    assert re.search(r"│ loaded\s+│\s+3 │", result.stdout), result.stdout
+    assert re.search(r"│ rejected\s+│\s+1 │ too_slow 1", result.stdout), result.stdout
+    import duckdb
+
+    with duckdb.connect(str(warehouse / "news.duckdb"), read_only=True) as con:
+        assert con.execute("select reason, detail from rejects").fetchall() == [
+            ("too_slow", "cleaning took longer than 1 s (page_seconds)")
+        ]
+        assert con.execute("select inputs, loaded, rejected, skipped from runs").fetchone() == (4, 3, 1, 0)
+
+
 def test_missing_source_is_one_clear_sentence(tmp_path, env):
     result = newsroom("run", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "wh"), env=env)
     assert result.returncode == 1

@@ -1,0 +1,68 @@
+"""A page whose cleaning runs too long is rejected as 'too_slow'; the rest of its batch loads."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tasks.batch import PageTimeout, PlannedInput, page_time_limit, prepare_inputs
+from tasks.records import InputItem, input_id
+from tasks.settings import Settings
+
+ARTICLE = (
+    "<html><head><title>Bridge to reopen</title></head><body><article><h1>Bridge to reopen</h1><p>"
+    + " ".join(["The council said on Monday that the old bridge would reopen in spring."] * 12)
+    + "</p></article></body></html>"
+)
+# 90,000 empty elements: seconds of trafilatura's time for a page with no text at all (the
+# adversarial set's many_empty_tags.html, benchmarks/RESULTS.md "Hostile inputs")
+SLOW = "<html><body>" + "<div><span></span><p></p></div>" * 30_000 + "<p>Nothing here.</p></body></html>"
+
+
+def planned(path: Path, html: str) -> PlannedInput:
+    path.write_text(html, encoding="utf-8")
+    return PlannedInput(InputItem(str(path), str(path), "html"), input_id(path.read_bytes()))
+
+
+def test_a_page_past_the_limit_is_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
+    settings = Settings(warehouse=tmp_path / "warehouse", page_seconds=1.0, entities=False)
+    # warm up, as a worker process does before its first batch: the first page of a process
+    # also loads the libraries' lazy parts (language model, date patterns)
+    prepare_inputs([planned(tmp_path / "warm.html", ARTICLE)], settings)
+    batch = [planned(tmp_path / "slow.html", SLOW), planned(tmp_path / "article.html", ARTICLE)]
+    started = time.perf_counter()
+    prepared = prepare_inputs(batch, settings)
+    assert time.perf_counter() - started < 5  # the slow page alone takes seconds without the limit
+    assert [(r["source"], r["reason"]) for r in prepared.rejects] == [(str(tmp_path / "slow.html"), "too_slow")]
+    assert "longer than 1 s" in prepared.rejects[0]["detail"]
+    assert [a["title"] for a in prepared.articles] == ["Bridge to reopen"]
+    # the timer is off and the previous handler back once the batch is done
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler, None)
+
+
+def test_without_a_limit_the_slow_page_is_cleaned_to_its_own_outcome(tmp_path: Path) -> None:
+    settings = Settings(warehouse=tmp_path / "warehouse", page_seconds=0, entities=False)
+    prepared = prepare_inputs([planned(tmp_path / "slow.html", SLOW)], settings)
+    assert [r["reason"] for r in prepared.rejects] in (["no_article"], ["too_short"])
+
+
+def test_the_limit_raises_in_the_main_thread_only() -> None:
+    with pytest.raises(PageTimeout):
+        with page_time_limit(0.05):
+            time.sleep(1)
+    outcome: list[str] = []
+
+    def in_a_thread() -> None:
+        with page_time_limit(0.05):  # signals need the main thread: no limit here
+            time.sleep(0.2)
+        outcome.append("finished")
+
+    thread = threading.Thread(target=in_a_thread)
+    thread.start()
+    thread.join()
+    assert outcome == ["finished"]
