@@ -110,7 +110,7 @@ _PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
 # a sentence's subject when it opens the sentence ("Oskar Vell, a chemist, says", "On Mondays, Tom Reed walks")
 _OPENER_RUN_RE = re.compile(r"[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,5}(?=\s*,|\s+[a-z(])")
 _INTRO_RE = re.compile(r"(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+")
-# a participle clause before the subject: "Speaking on the Keys and Grey Show on BT Sport, Wilder …"
+# a group named without a determiner before a speech verb: "investigators said", "prison officials wrote"
 _BARE_GROUP_RE = re.compile(
     rf"\b(?:(?:prison|federal|state|local|city|county|health|security|hospital|military|police|senior|government|"
     rf"US|U\.S\.|UK|EU|UN)\s+)?(?:(?:{_PERSON_ROLES})s|police|investigators|authorities|detectives|prosecutors)\b"
@@ -120,12 +120,14 @@ _GROUP_DETERMINER_RE = re.compile(
     r"\b(?:the|this|that|these|those|its|his|her|their|our|my|your|a|an|some|many|two|three|several|of)\s+(?:[\w-]+\s+)?$",
     re.IGNORECASE,
 )
+# a person's name NER may take for an organisation, and the roles that show it is a person
 _TITLED_NAME_RE = re.compile(r"[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,3}")
 # between a role and the person it describes: "The Leader of Burnley Council, | Councillor X"
 _APPOSITIVE_GAP_RE = re.compile(r"(?:\s+(?:of|at|for)\s+(?:the\s+)?(?:[A-Z][\w’'&.-]*\s*){1,5})?,\s+")
 _ROLE_BEFORE_RE = re.compile(rf"\b(?i:{_PERSON_ROLES}),?\s+$")
 # (a role in lower case: "…, Councillor X, said" names someone else)
 _ROLE_AFTER_RE = re.compile(rf",\s+(?:[^,.;:“”\"]{{0,80}}?\s)?(?:{_PERSON_ROLES})\b[^,.;:“”\"]{{0,30}},")
+# a participle clause before the subject: "Speaking on the Keys and Grey Show on BT Sport, Wilder …"
 _PARTICIPLE_INTRO_RE = re.compile(r"(?:[A-Z][a-z]+ing|Asked|Pressed|Interviewed|Quoted)\b[^,.;:!?“”\"]{0,120},\s+")
 _NOT_PERSON_LABELS = {"GPE", "NORP", "LOC", "FAC", "DATE", "TIME", "EVENT", "LAW", "LANGUAGE", "PRODUCT", "MONEY",
                       "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"}
