@@ -81,10 +81,31 @@ def detect_translation(text: str, title: str | None, language: str | None) -> tu
         # a line of names only ("Sam Fischer", a table row of names) says nothing about language
         if len(words) < 2 or not any(w[:1].isalpha() and not w[:1].isupper() for w in words):
             continue
+        if _reads_as(words, language):
+            continue  # plainly the article's language: no need to identify it
         other = _foreign_language(" ".join(words), language)
         if other:
             return True, other
     return False, None
+
+
+# Function words of a language that no other widely published language writes the same way
+# (not "die", "was", "will", "for", "her", "der", "den", "das", "dem", "of", "werden"): two of
+# them, and a tenth of a line's words, and the line is in that language. Identifying every line
+# cost ~2.0 ms a page, and 1.3 ms with these lines left out; on the 2,314 pages of the shared
+# sets every verdict stays the same (benchmarks/RESULTS.md).
+_OWN_WORDS = {
+    "en": frozenset("the and that with were have has this which would been they their said from are but not had who what when there about".split()),
+    "de": frozenset("und nicht ist mit sich auch auf für eine wird sind wurde nach noch bei".split()),
+}
+
+
+def _reads_as(words: list[str], language: str) -> bool:
+    own = _OWN_WORDS.get(language)
+    if own is None:
+        return False
+    hits = sum(1 for word in words if word.strip("“”\"'‘’.,:;!?()").lower() in own)
+    return hits >= 2 and hits * 10 >= len(words)
 
 
 def _names_elsewhere(text: str) -> set[str]:

@@ -219,6 +219,22 @@ def test_translation_declared_in_the_text():
     assert detect_translation("The mayor opened the new bridge on Monday.", None, None) == (None, None)
 
 
+def test_a_foreign_line_is_found_while_lines_in_the_articles_language_are_not_identified(monkeypatch):
+    from tasks.extract import metadata
+
+    identified: list[str] = []
+    identify = metadata._foreign_language
+    monkeypatch.setattr(metadata, "_foreign_language", lambda words, language: identified.append(words) or identify(words, language))
+    text = (
+        "The mayor said that the new bridge would open on Monday, and that the old one would close.\n"
+        "Residents waited years.\n"
+        "Der Bürgermeister sagte, die neue Brücke werde am Montag eröffnet und die alte geschlossen."
+    )
+    assert detect_translation(text, "Bridge opens", "en") == (True, "de")
+    # the first line reads as English by its function words (the, that, and); the other two are identified
+    assert [line[:9] for line in identified] == ["Residents", "Der Bürge"]
+
+
 def test_without_entities_quotes_still_found_and_time_measured():
     """NEWSROOM_ENTITIES=false: no NER, "entities" absent from extractors, other fields and timings kept."""
     page = clean_page(SEED.read_bytes(), "text")
