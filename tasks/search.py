@@ -42,6 +42,7 @@ def build_search_index(con: duckdb.DuckDBPyConnection) -> None:
     see benchmarks/RESULTS.md for what that costs.
     """
     load_fts(con)
+    con.execute(load_sql("search/index_state.sql"))
     con.execute(load_sql("search/create_index.sql"))
 
 
@@ -63,6 +64,7 @@ def update_search_index(con: duckdb.DuckDBPyConnection) -> str:
     if not con.execute(load_sql("search/index_tracked.sql")).fetchone()[0]:
         build_search_index(con)
         return "built"
+    con.execute(load_sql("search/index_state.sql"))
     con.execute("begin transaction")
     try:
         stale, fresh, indexed = con.execute(load_sql("search/index_changes.sql")).fetchone()

@@ -1,7 +1,7 @@
 -- What changed in `articles` since the search index was last updated: articles the index
 -- holds that are gone or whose title or text changed (stale), and articles it lacks (fresh).
 create or replace temp table search_current as
-select article_id, content_hash, hash(title) as title_hash from articles;
+select * from search_state;
 
 create or replace temp table search_stale as
 select i.article_id
