@@ -11,15 +11,20 @@ from tasks.extract.spans import find_quoted_spans, sentence_bounds
 from tasks.records import Entity
 
 
-def speakers(text: str, *labelled: tuple[str, str, str]) -> list[tuple[str | None, str]]:
-    """(speaker, first three words) of each direct quote; entities as (surface, name, label), in order."""
+def entities_in(text: str, *labelled: tuple[str, str, str]) -> list[Entity]:
+    """Entities given as (surface, name, label), found in the text in that order."""
     entities, at = [], 0
     for surface, name, label in labelled:
         start = text.index(surface, at)
         entities.append(Entity(surface, name, label, start, start + len(surface)))
         at = start + len(surface)
+    return entities
+
+
+def speakers(text: str, *labelled: tuple[str, str, str]) -> list[tuple[str | None, str]]:
+    """(speaker, first three words) of each direct quote; entities as (surface, name, label), in order."""
     quoted = find_quoted_spans(text)
-    found = extract_direct_quotes(text, entities, quoted, sentence_bounds(text, quoted))
+    found = extract_direct_quotes(text, entities_in(text, *labelled), quoted, sentence_bounds(text, quoted))
     return [(q.speaker, " ".join(q.quote.split()[:3])) for q in found]
 
 
@@ -360,13 +365,8 @@ def test_a_role_with_its_organisation_before_the_persons_name_gives_the_person()
     # the description itself is not a candidate speaker of its own (on a real page it resolved to a place)
     from tasks.extract.quotes import _Resolver
 
-    entities, at = [], 0
-    for surface, name, label in labelled:
-        start = text.index(surface, at)
-        entities.append(Entity(surface, name, label, start, start + len(surface)))
-        at = start + len(surface)
     quoted = find_quoted_spans(text)
-    resolver = _Resolver(text, entities, quoted, sentence_bounds(text, quoted))
+    resolver = _Resolver(text, entities_in(text, *labelled), quoted, sentence_bounds(text, quoted))
     line = text.index("The Leader")
     found = {text[m.start : m.end]: m for m in resolver.mentions(line, text.index("\n", line))}
     assert "The Leader" not in found and found["Councillor Afrasiab Anwar MBE"].person
