@@ -43,7 +43,8 @@ _CUES = (
     r"pointed out|points out|tweeted|posted|wrote on|said in a statement|saying|adding|telling|noting|warning|"
     r"began|chanted|shared|detailed|highlights|highlighted|recounted|quipped|demanded|requested|calling|called|"
     r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
-    r"lamented|laments|complained|complains|critici[sz]ed|critici[sz]es|"
+    r"lamented|laments|complained|complains|critici[sz]ed|critici[sz]es|remembered|remembers|joked|jokes|mused|"
+    r"exclaimed|cautioned|cautions|countered|counters|retorted|reflected|boasted|pleaded|wondered|whispered|"
     r"speaking to|in an interview"
 )
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
@@ -141,6 +142,7 @@ _LEAD_WORDS = {
 }
 _TOPIC_PARAGRAPHS = 2  # paragraphs of narration (not opening with a quote) searched for a pronoun's topic
 _ADJACENT_WORDS = 16
+_INTERVIEW_PARAGRAPHS = 4  # an answer after a question paragraph: its speaker was quoted this close before
 # "Harris senior adviser David Plouffe": the name after a role that another name qualifies
 _ROLE_GAP_RE = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}(?:{_PERSON_ROLES})\s+")
 _SIGNED_BY_RE = re.compile(
@@ -783,6 +785,16 @@ def extract_direct_quotes(
             attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
         if attribution is None and not short and span.closed and span.open > p_start:
             attribution = _attribute_from_previous_sentence(text, resolver, span, p_start, candidates, sentences)
+        if attribution is None and span.open == p_start and span.paragraph and not short:
+            # an interview: the interviewer's question as a paragraph, the answer quoted after it,
+            # by the person quoted a few paragraphs before
+            q_start, q_end = paragraphs[span.paragraph - 1]
+            last = next((j for j in range(index - 1, -1, -1) if found[j] and found[j][0].person), None)
+            if (
+                last is not None and candidates[last].paragraph >= span.paragraph - _INTERVIEW_PARAGRAPHS
+                and text[q_start:q_end].rstrip().endswith("?") and not any(q.open == q_start for q in quoted)
+            ):
+                attribution = found[last]
         if attribution is None and previous is not None and found[-1] is not None and not short:
             same_paragraph = previous.paragraph == span.paragraph
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1
@@ -798,7 +810,13 @@ def extract_direct_quotes(
             ):
                 attribution = (last[0], attribution[1])
             elif attribution[0].speaker is None:
-                attribution = None
+                # 'A Sussex Police spokesman said “…”. He said: “…”': no person for the pronoun,
+                # but the quote just before, in this paragraph or the one before, has a speaker
+                near = previous is not None and found[-1] is not None and span.paragraph - previous.paragraph <= 1
+                if near and resolver.gender(found[-1][0].entity_name) in (None, said):
+                    attribution = (found[-1][0], attribution[1])
+                else:
+                    attribution = None
         if attribution and attribution[0].document:
             # "the statement said": the statement of whoever was quoted last
             last = next((f for f in reversed(found) if f), None)

@@ -93,6 +93,23 @@ def _closing_mark(text: str, i: int, end: int) -> tuple[int, int] | None:
     return None
 
 
+# A quote whose closing mark the page lost: it opens a sentence (at the paragraph's start, after a
+# colon or after a full stop) and the paragraph ends a sentence after at least this many words.
+_UNCLOSED_MIN_WORDS = 4
+_SENTENCE_BEFORE_RE = re.compile(r"(?:^|[:.!?][”\"’']?)\s*$")
+
+
+def _unclosed_to_end(text: str, start: int, i: int, end: int) -> bool:
+    """Whether the mark at `i`, closed nowhere in its paragraph [start, end), quotes the rest of it."""
+    tail = text[i + 1 : end].rstrip()
+    return (
+        tail[-1:] in (".", "!", "?", "…")
+        and len(tail.split()) >= _UNCLOSED_MIN_WORDS
+        and bool(_SENTENCE_BEFORE_RE.search(text[start:i]))
+        and not any(mark in tail for mark in _OPENERS if mark != "'")
+    )
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """Every quoted span, paragraph by paragraph, in order.
 
@@ -117,6 +134,10 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
                     if family and following is not None and text[following] in family:
                         spans.append(_span(text, i, end, end, number, closed=False))
                         i = end  # quotes inside it are part of it
+                        continue
+                    if _unclosed_to_end(text, start, i, end):
+                        spans.append(_span(text, i, end, end, number))
+                        i = end
                         continue
                     i += 1
                     continue

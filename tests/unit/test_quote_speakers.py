@@ -381,3 +381,47 @@ def test_a_curly_opening_mark_closed_by_a_straight_one_is_a_quote():
     assert speakers(text, ("Georgetown University", "Georgetown University", "ORG")) == [
         ("Georgetown University", "While we are")
     ]
+
+
+def test_a_quote_whose_closing_mark_was_lost_runs_to_the_end_of_its_paragraph():
+    text = (
+        "Lofven spoke late on Sunday. 'A friend you infect could need care,' Lofven said. "
+        "'These are the people for whom you have to show decisiveness.\n"
+        "Sweden opted for a different approach to the pandemic."
+    )
+    assert speakers(text, ("Lofven", "Stefan Lofven", "PERSON"), ("Lofven", "Stefan Lofven", "PERSON")) == [
+        ("Stefan Lofven", "A friend you"), ("Stefan Lofven", "These are the")
+    ]
+    # an apostrophe inside a sentence, or a mark before a paragraph that does not end a sentence, is no quote
+    assert speakers("Smith said the 'gang of four was back in town\nThe story went on", ("Smith", "Smith", "PERSON")) == []
+    assert speakers("Smith said: 'It was a very long day and", ("Smith", "Smith", "PERSON")) == []
+
+
+def test_he_said_without_a_named_person_is_the_speaker_of_the_quote_just_before():
+    text = (
+        "The woman was taken to Conquest Hospital.\n"
+        "A Sussex Police spokesman said “her injuries are serious but not life-threatening”.\n"
+        "He said: “A man was arrested at the scene on suspicion of dangerous driving.”"
+    )
+    labelled = [("Conquest Hospital", "Conquest Hospital", "ORG"), ("Sussex Police", "Sussex Police", "ORG")]
+    assert speakers(text, *labelled) == [("Sussex Police", "her injuries are"), ("Sussex Police", "A man was")]
+
+
+def test_an_answer_after_an_interviewers_question_is_the_interviewees():
+    text = (
+        "“It’s all about whether they can deliver the plan they’ve got,” says Blair.\n"
+        "Is Starmer a good leader?\n"
+        "“Well, I’m fully supportive of him, I want him to succeed.”"
+    )
+    assert speakers(text, ("Blair", "Tony Blair", "PERSON")) == [("Tony Blair", "It’s all about"), ("Tony Blair", "Well, I’m fully")]
+    # a question far from the last quote (a teaser under the article) gives no speaker
+    far = text.replace("Is Starmer", "More from us.\nThe polls.\nThe vote.\nThe end.\nIs Starmer")
+    assert speakers(far, ("Blair", "Tony Blair", "PERSON")) == [("Tony Blair", "It’s all about")]
+
+
+def test_remembered_and_joked_introduce_quotes():
+    text = (
+        "Jody Gelner has driven for UPS for years. “The mother was furious with me that day,” he remembered with a laugh. "
+        "“Now I hide the boxes,” he joked."
+    )
+    assert speakers(text, ("Jody Gelner", "Jody Gelner", "PERSON")) == [("Jody Gelner", "The mother was"), ("Jody Gelner", "Now I hide")]
