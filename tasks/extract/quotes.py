@@ -82,7 +82,8 @@ _OBJECT_BEFORE_RE = re.compile(
     r"over|beating|beat|defeated|behind|into|as|including|toward|towards|versus|vs|in|near|during)\s+$",
     re.IGNORECASE,
 )
-_NAME_AFTER_RE = re.compile(r"\s+(?:[a-z]+\s+){0,2}?((?:[A-Z][\w’'-]+)(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+)){1,3})\b")
+# "said nurse Priya Nair", "said Sen. Sherrod Brown": a name NER missed after the verb (a title kept, dropped later)
+_NAME_AFTER_RE = re.compile(r"\s+(?:[a-z]+\s+){0,2}?((?:[A-Z][a-z]{1,4}\.\s+)?(?:[A-Z][\w’'-]+)(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+)){1,3})\b")
 _NOT_NAMES = {"It", "He", "She", "They", "We", "I", "You", "The", "This", "That", "These", "Those", "A", "An", "But",
               "And", "Or", "So", "Then", "There", "Here", "Its", "His", "Her", "Their", "Our", "My", "Asked", "When"}
 _NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+){0,3})\s+$")
@@ -664,7 +665,8 @@ def _is_subheading(text: str, span: QuotedSpan) -> bool:
     line_start = text.rfind("\n", 0, span.open) + 1
     line_end = text.find("\n", span.close)
     line_end = len(text) if line_end < 0 else line_end
-    line = text[line_start:line_end].rstrip().rstrip("”’\"'»«“‘")
+    # U+FFFD: a character the page's encoding lost ("on Monday.\ufffd"), not the line's end
+    line = text[line_start:line_end].rstrip().rstrip("\ufffd ").rstrip("”’\"'»«“‘")
     return (
         span.closed
         and line_end - line_start <= _SUBHEADING_MAX_CHARS
@@ -736,6 +738,22 @@ def _attribute_from_introduction(text: str, resolver: _Resolver, paragraph: tupl
     return (mention, cues[-1].group(0).lower(), end) if mention and mention.person else None
 
 
+def _attribute_from_subject(text: str, resolver: _Resolver, paragraph: tuple[int, int], candidates, sentences):
+    """'Draper wrapped up his win in two hours.' followed by a paragraph that is a bare quote: the
+    person the paragraph before ends on (the named person opening its last sentence) says it."""
+    start, end = paragraph
+    if any(start <= c.open < end for c in candidates) or not text[start:end].rstrip().endswith("."):
+        return None  # a paragraph with a quote of its own, or no sentence ("Edward Mendelson, PCMag.com")
+    last = next((s for s in reversed(sentences) if start <= s[0] < end), None)
+    opener = resolver._opener(last[0], last[1]) if last else None
+    if opener is None or opener[2] is None:
+        return None
+    person = opener[2]
+    if _POSSESSIVE_AFTER_RE.match(text[person.end_char : person.end_char + 3]):
+        return None  # "Godongwana’s budget documents show": the documents, not the person
+    return _Mention(person.start_char, person.end_char, person.name, person.name, True), None, end
+
+
 def _attribute_from_previous_sentence(text: str, resolver: _Resolver, span: QuotedSpan, p_start: int, candidates, sentences):
     """'X told reporters more would follow. “…”': a quote opening a sentence, after a sentence of the
     same paragraph that has a speech verb and no quote of its own, is that sentence's speaker's."""
@@ -785,6 +803,9 @@ def extract_direct_quotes(
             attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
         if attribution is None and not short and span.closed and span.open > p_start:
             attribution = _attribute_from_previous_sentence(text, resolver, span, p_start, candidates, sentences)
+        if attribution is None and span.open == p_start and p_end - span.close <= 1 and span.paragraph and not short:
+            # a paragraph that is only a quote (a verb after it, even one we do not know, would name the speaker)
+            attribution = _attribute_from_subject(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
         if attribution is None and span.open == p_start and span.paragraph and not short:
             # an interview: the interviewer's question as a paragraph, the answer quoted after it,
             # by the person quoted a few paragraphs before

@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 
 # Opening mark -> closing marks accepted for it (German „…“, French «…», English “…” and "…",
-# British ‘…’ and the tabloids' straight '…').
-_PAIRS = {"“": "”\"", "„": "“”\"", "«": "»", "»": "«", '"': '"', "‘": "’", "‚": "‘’", "'": "'"}
+# British ‘…’ and the tabloids' straight '…'). U+FFFD is a mark a page's broken encoding lost
+# (“ ” ‘ ’ all became it): it quotes like a straight ', so "don\ufffdt" and "by\ufffdthe" do not.
+_PAIRS = {"“": "”\"", "„": "“”\"", "«": "»", "»": "«", '"': '"', "‘": "’", "‚": "‘’", "'": "'", "\ufffd": "\ufffd"}
 _OPENERS = set(_PAIRS)
 # Marks that open every paragraph of a quote running over several paragraphs: each
 # paragraph opens with a mark of the same kind.
@@ -62,7 +63,7 @@ def _is_opening(text: str, i: int, start: int) -> bool:
     mark = text[i]
     before = text[i - 1] if i > start else " "
     after = text[i + 1] if i + 1 < len(text) else " "
-    if mark == "'":  # an apostrophe ('em, '90s) unless it opens words after a space, bracket or colon
+    if mark in "'\ufffd":  # an apostrophe ('em, '90s) unless it opens words after a space, bracket or colon
         return (before.isspace() or before in "([—–-:") and after.isalpha()
     if mark in "\"‘":  # symmetric or apostrophe-like marks open only after a space or bracket
         return (before.isspace() or before in "([—–-:") and not after.isspace()
@@ -83,7 +84,7 @@ def _closing_mark(text: str, i: int, end: int) -> tuple[int, int] | None:
             return j, j + 2
         if char in closers:
             # a curly ’ followed by a letter is an apostrophe (don’t), not a closing mark
-            if char == "'" and closers == "'":
+            if char in "'\ufffd" and closers == char:
                 before = text[j - 1]
                 if not after.isalnum() and (before.isalnum() or before in _WORD_END_PUNCTUATION):
                     return j, j + 1

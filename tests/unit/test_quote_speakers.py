@@ -425,3 +425,40 @@ def test_remembered_and_joked_introduce_quotes():
         "“Now I hide the boxes,” he joked."
     )
     assert speakers(text, ("Jody Gelner", "Jody Gelner", "PERSON")) == [("Jody Gelner", "The mother was"), ("Jody Gelner", "Now I hide")]
+
+
+def test_a_bare_quote_paragraph_is_said_by_the_person_the_paragraph_before_ends_on():
+    text = (
+        "Murray will meet Dimitrov in the second round.\n"
+        "Draper meanwhile wrapped up his win in just over two hours.\n"
+        "“Definitely having other Brits do well in the draw is amazing for British tennis.”"
+    )
+    labelled = [("Murray", "Andy Murray", "PERSON"), ("Dimitrov", "Grigor Dimitrov", "PERSON"), ("Draper", "Jack Draper", "PERSON")]
+    assert speakers(text, *labelled) == [("Jack Draper", "Definitely having other")]
+    # a person's documents are not the person
+    documents = text.replace("Draper meanwhile wrapped up his win", "Draper’s latest budget documents came out")
+    assert speakers(documents, *labelled) == []
+
+
+def test_quote_marks_a_broken_encoding_turned_into_replacement_characters_still_quote():
+    text = (
+        "White House Chief of Staff Mark Meadows said the nomination wouldn\ufffdt slow the package.\ufffd\n"
+        "\ufffdThis stimulus could be House driven,\ufffd Meadows said Tuesday on the network\ufffds morning show.\ufffd\n"
+        "Washington has become consumed by\ufffdthe Senate\ufffds desire to approve the pick quickly \ufffd possibly\ufffdbefore the election."
+    )
+    labelled = [("Mark Meadows", "Mark Meadows", "PERSON"), ("Meadows", "Mark Meadows", "PERSON")]
+    assert speakers(text, *labelled) == [("Mark Meadows", "This stimulus could")]
+
+
+def test_a_line_ending_in_a_lost_character_is_no_sub_heading():
+    text = '"I think it gets increasingly difficult," Sen. Mike Braun, R-Ind., explained about the bill on Monday.\ufffd'
+    assert speakers(text, ("Mike Braun", "Mike Braun", "PERSON")) == [("Mike Braun", "I think it")]
+
+
+def test_a_titled_name_ner_missed_after_said_is_the_speaker():
+    text = (
+        "Schumer spoke on Tuesday.\n"
+        '"People are still suffering and nobody will do anything about it," said Sen. Sherrod Brown, D-Ohio. '
+        '"That tells you about his values."'
+    )
+    assert speakers(text, ("Schumer", "Chuck Schumer", "PERSON")) == [("Sherrod Brown", "People are still"), ("Sherrod Brown", "That tells you")]
