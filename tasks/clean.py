@@ -10,6 +10,7 @@ import json
 import logging
 import re
 from collections import Counter
+from copy import deepcopy
 from html import unescape as html_unescape
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -18,9 +19,10 @@ from htmldate import find_date
 from trafilatura import bare_extraction
 from trafilatura.json_metadata import normalize_authors as _split_author_string
 from trafilatura.json_metadata import normalize_json
-from trafilatura.metadata import JSON_MINIFY
+from trafilatura.metadata import JSON_MINIFY, extract_metadata
 from trafilatura.settings import DEFAULT_CONFIG
 from trafilatura.utils import load_html
+from lxml.etree import XPath
 
 from tasks.decode import decode_document
 from tasks.records import CleanedPage, Rejected
@@ -767,6 +769,8 @@ def normalise_title(
 
 
 _AUTHOR_LABEL_RE = re.compile(r"^(?:(?:[Aa]utor(?:in)?|[Bb]y|Von|Text|Journalist(?:in)?|Redakteur(?:in)?)\s*:?\s+)+")
+# Korean bylines put the role after the name: "신현주 기자" (reporter), "… 특파원" (correspondent)
+_AUTHOR_ROLE_AFTER_RE = re.compile(r"\s+(?:선임|수석)?(?:기자|특파원)$")
 _AUTHOR_JOIN_RE = re.compile(r"\s+(?:and|und|og|och|y|et|e|en|i|&)\s+")
 _COMPANY_RE = re.compile(r"\b(?:GmbH|Inc|Ltd|LLC|AG|S\.A|Verlag|Nast|Media Group|Developer)\b|https?\b|\bwww\b", re.IGNORECASE)
 _ROLE_ONLY = {"journalist", "red", "redaktion", "agenturen", "autor", "author", "editor", "reporter", "staff"}
@@ -790,7 +794,7 @@ def normalise_authors(authors: list[str], site_name: str | None, url: str | None
         authors = [f"{authors[i + 1]} {authors[i]}" for i in range(0, len(authors), 2)]
     names: list[str] = []
     for raw in authors:
-        raw = _AUTHOR_LABEL_RE.sub("", raw.strip())
+        raw = _AUTHOR_ROLE_AFTER_RE.sub("", _AUTHOR_LABEL_RE.sub("", raw.strip()))
         raw = re.sub(r"^.*?\bVon\s+(?=[A-Z])", "", raw)
         parts = _AUTHOR_JOIN_RE.split(raw)
         for part in parts if all(len(p.split()) >= 2 for p in parts) else [raw]:
@@ -872,6 +876,94 @@ def _trafilatura_parses(script: str) -> bool:
     return True
 
 
+# Next.js (App Router) pages stream their content as React Server Components "flight" data:
+# self.__next_f.push([1,"…"]) scripts whose strings, joined, hold records; a long text is a
+# record "<id>:T<length in UTF-8 bytes, hex>,<text>".
+_FLIGHT_PUSH_RE = re.compile(r'self\.__next_f\.push\(\[1,\s*("(?:[^"\\]|\\.)*")\]\)')
+_FLIGHT_TEXT_RE = re.compile(rb"(?:^|\n)[0-9a-f]+:T([0-9a-f]{1,8}),")
+_FLIGHT_MIN_PARAGRAPHS = 3
+
+
+def _flight_markup(html: str) -> str | None:
+    """The article markup a page renders only in the browser: the flight text record with the most
+    paragraphs (at least 3), or None."""
+    if "self.__next_f.push" not in html:
+        return None
+    chunks = []
+    for match in _FLIGHT_PUSH_RE.finditer(html):
+        try:
+            chunks.append(json.loads(match.group(1)))
+        except ValueError:
+            continue
+    stream = "".join(chunk for chunk in chunks if isinstance(chunk, str)).encode("utf-8", "replace")
+    best, most = None, _FLIGHT_MIN_PARAGRAPHS - 1
+    for match in _FLIGHT_TEXT_RE.finditer(stream):
+        text = stream[match.end() : match.end() + int(match.group(1), 16)].decode("utf-8", "replace")
+        paragraphs = text.count("<p>") + text.count("<p ")
+        if paragraphs > most:
+            best, most = text, paragraphs
+    return best
+
+
+def _client_rendered_article(html: str, tree, url: str | None, fast: bool):
+    """trafilatura's document for a page whose article is only in its script data (see
+    `_flight_markup`): the text extracted from that markup, the metadata from the page. None
+    when there is no such markup or no text in it."""
+    markup = _flight_markup(html)
+    if markup is None:
+        return None
+    try:
+        body = bare_extraction(
+            load_html(f"<html><body><article>{markup}</article></body></html>"),
+            url=url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+            fast=fast,
+            prune_xpath=PRUNE_XPATH,
+            config=TRAFILATURA_CONFIG,
+        )
+        if body is None or not (body.text or "").strip():
+            return None
+        document = extract_metadata(deepcopy(tree), url)
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return None
+    document.text = body.text
+    return document
+
+
+# The heading of a box of links to other articles ("You might also like", "Lesen Sie auch").
+_RECIRCULATION_RE = re.compile(
+    r"(?:you (?:might|may) also (?:like|be interested in)|related(?: articles| stories| news| content| coverage| posts)?"
+    r"|more (?:from|on|stories|news|articles)\b.{0,40}|recommended(?: for you| stories| articles)?"
+    r"|most (?:read|popular|viewed|shared)|trending(?: now| stories)?|lesen sie auch|mehr zum thema"
+    r"|das könnte sie auch interessieren|weitere artikel|auch interessant|à lire aussi|lire aussi|leggi anche"
+    r"|lee también|te puede interesar)[\s:.!?…]*",
+    re.IGNORECASE,
+)
+_HEADINGS = XPath("//h1|//h2|//h3|//h4|//h5|//h6")
+
+
+def _drop_recirculation_boxes(tree) -> None:
+    """Remove boxes of links to other articles that sit inside the article's container.
+
+    A box is the parent of a heading such as "You might also like" whose text is mostly link
+    text and that holds no <article>: the teasers in it ("RISK REMAINS: An official said …")
+    read like paragraphs, and trafilatura kept them as the article's last paragraphs.
+    """
+    for heading in _HEADINGS(tree):
+        if not _RECIRCULATION_RE.fullmatch(heading.text_content().strip()):
+            continue
+        box = heading.getparent()
+        if box is None or box.tag in ("body", "html", "article") or box.find(".//article") is not None:
+            continue
+        text = len(box.text_content().strip())
+        linked = sum(len(link.text_content().strip()) for link in box.iter("a"))
+        if text and linked >= text / 2 and box.getparent() is not None:
+            box.drop_tree()
+
+
 def _defuse_json_ld(tree) -> None:
     """Keep trafilatura's regex fallback off large JSON-LD scripts (see JSON_LD_FALLBACK_MAX_CHARS).
 
@@ -907,6 +999,7 @@ def clean_html_article(
         tree = None  # what bare_extraction does with markup it cannot load: no article
     if tree is not None:
         _defuse_json_ld(tree)
+        _drop_recirculation_boxes(tree)
     try:
         document = None if tree is None else bare_extraction(
             tree,
@@ -922,6 +1015,8 @@ def clean_html_article(
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         # trafilatura's parser gives up on some broken markup with these; it is a bad page.
         raise Rejected("clean", "unparsable_html", f"{type(exc).__name__}: {exc}") from None
+    if (document is None or not (document.text or "").strip()) and tree is not None:
+        document = _client_rendered_article(html, tree, url, fast) or document
     if document is None or not (document.text or "").strip():
         _reject_if_blocked(html, "")
         raise Rejected("clean", "no_article", "no main text found in the page")

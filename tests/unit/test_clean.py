@@ -192,6 +192,7 @@ def test_json_ld_headline_marks_where_the_title_ends():
         (["Brazil", "Rachel"], None, None, ["Rachel Brazil"]),
         (["Miguel A Herguedas"], None, None, ["Miguel A. Herguedas"]),
         (["Sportschau De"], None, "https://www.sportschau.de/a", ["sportschau.de"]),
+        (["신현주 기자"], "한국일보", None, ["신현주"]),
     ],
 )
 def test_authors_are_normalised(authors, site, url, expected):
@@ -699,3 +700,60 @@ def test_a_large_valid_json_ld_script_that_trafilatura_would_break_is_given_to_i
     tree = load_html(_page_with_json_ld(small))
     _defuse_json_ld(tree)
     assert tree.xpath('string(//script[@type="application/ld+json"])') == small
+
+
+def test_a_page_that_renders_its_article_only_in_script_data_is_read_from_it():
+    """Next.js App Router pages stream their markup as React Server Components "flight" records
+    (self.__next_f.push); the article's HTML is a text record "<id>:T<hex byte length>,<text>"."""
+    import json
+
+    from tasks.clean import clean_page
+
+    paragraphs = [
+        "장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만, 어깨는 한층 무거워졌다.",
+        "The harbour authority said on Tuesday that night shifts would return to all four terminals next month.",
+        "Dock workers had asked for the change since the spring, when two of the terminals closed after dark.",
+        "The authority expects the first ships to be unloaded at night in the second week of the month.",
+    ]
+    markup = "".join(f'<p class="editor-p">{p}</p>' for p in paragraphs) + '<div class="ad">ADVERTISEMENT</div>'
+    record = f"24:T{len(markup.encode()):x},{markup}"
+    pushes = [
+        '0:["$","html",null,{"lang":"ko"}]\n',
+        record[:120],  # a record may be split over several pushes
+        record[120:] + '25:["$","div",null,{"children":"$24"}]\n',
+    ]
+    scripts = "".join(f"<script>self.__next_f.push([1,{json.dumps(chunk)}])</script>" for chunk in pushes)
+    page = (
+        '<html><head><title>Night shifts return to the harbour</title>'
+        '<meta name="author" content="신현주 기자"></head>'
+        f'<body><div id="root"></div><script>self.__next_f=self.__next_f||[]</script>{scripts}</body></html>'
+    )
+    cleaned = clean_page(page.encode(), "html", url="https://news.example.com/article/1")
+    assert cleaned.text.split("\n")[:4] == paragraphs
+    assert "ADVERTISEMENT" not in cleaned.text
+    assert cleaned.title == "Night shifts return to the harbour" and cleaned.authors == ["신현주"]
+
+
+def test_a_box_of_links_to_other_articles_is_not_part_of_the_article():
+    """On the real page (fundus TaipeiTimes) trafilatura kept such a box's teasers as the article's
+    last paragraphs; here the box itself is checked: gone, and the article and prose kept."""
+    from lxml.html import fromstring, tostring
+
+    from tasks.clean import _drop_recirculation_boxes
+
+    teaser = (
+        '<li><a href="/News/front/archives/2024/10/14/2003825248"><h1>Taiwan on alert over carrier</h1>'
+        "<p>RISK REMAINS: An official said that with the elections so close, it is unclear if China would hold "
+        "war games.</p></a></li>"
+    )
+    tree = fromstring(
+        "<html><body><div class='main'><h1>Vessel damaged in clash</h1><p>The bureau said the crew was unhurt.</p>"
+        f"<div class='dbox'><h1>You might also like</h1><ul>{teaser}</ul></div>"
+        "<section><h2>Related</h2><p>Related reading on the dispute is in the bureau's annual report, which lists "
+        "every incident since 2016.</p></section>"
+        f"<div><h3>Lesen Sie auch:</h3><ul>{teaser}</ul></div></div></body></html>"
+    )
+    _drop_recirculation_boxes(tree)
+    html = tostring(tree, encoding=str)
+    assert "RISK REMAINS" not in html and "You might also like" not in html and "Lesen Sie auch" not in html
+    assert "The bureau said the crew was unhurt." in html and "annual report" in html  # prose is no box of links
