@@ -143,6 +143,12 @@ _LEAD_WORDS = {
 }
 _TOPIC_PARAGRAPHS = 2  # paragraphs of narration (not opening with a quote) searched for a pronoun's topic
 _ADJACENT_WORDS = 16
+# '“We are not exercising to join the fight” over Taiwan, he added.': a few words finish the
+# sentence the quote began, then its attribution closes it
+_TRAILING_ATTRIBUTION_RE = re.compile(
+    r"[ \t]+[^,.;:!?“”\"\n]{1,60},\s+(?:he|she|they|(?:[A-Z][\w’'.-]*\s+){0,3}[A-Z][\w’'-]+)\s+"
+    r"(?:said|says|added|adds|told \w+|wrote|noted|explained|insisted|stressed)[.!]?\s*$"
+)
 _INTERVIEW_PARAGRAPHS = 4  # an answer after a question paragraph: its speaker was quoted this close before
 # "Harris senior adviser David Plouffe": the name after a role that another name qualifies
 _ROLE_GAP_RE = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}(?:{_PERSON_ROLES})\s+")
@@ -678,7 +684,10 @@ def _is_subheading(text: str, span: QuotedSpan) -> bool:
 def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: int):
     """'"…," she said' / '"…," said Nowak': the clause right after a quote that ends in punctuation."""
     closing = text[span.end : span.close] + text[span.close : span.close + 2].strip()[:1]
-    if not re.search(r"[,!?.—–-]", closing) and not text[span.start : span.end].rstrip().endswith(("?", "!")):
+    if (
+        not re.search(r"[,!?.—–-]", closing) and not text[span.start : span.end].rstrip().endswith(("?", "!"))
+        and not _TRAILING_ATTRIBUTION_RE.match(text, span.close, limit)
+    ):
         return None  # "…" observed so far by …: the quote runs on inside a sentence
     clause = text[span.close : limit]
     if not re.match(r"^[\s,—–-]*[\w(]", clause) or re.match(r"^[\s,—–-]*(?:and|but|or|while|as|though|although|so)\b", clause):

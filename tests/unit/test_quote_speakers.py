@@ -462,3 +462,16 @@ def test_a_titled_name_ner_missed_after_said_is_the_speaker():
         '"That tells you about his values."'
     )
     assert speakers(text, ("Schumer", "Chuck Schumer", "PERSON")) == [("Sherrod Brown", "People are still"), ("Sherrod Brown", "That tells you")]
+
+
+def test_a_quote_ending_inside_its_sentence_takes_the_attribution_that_closes_the_sentence():
+    text = (
+        "Vicente Blanco spoke to reporters on the first day of the drills.\n"
+        "“We are not exercising to join the fight” over Taiwan, he added.\n"
+        "“It makes for a compelling story” if you have blackouts because of a lack of plants, Mr. Powers said."
+    )
+    labelled = [("Vicente Blanco", "Vicente Blanco", "PERSON"), ("Powers", "Bill Powers", "PERSON")]
+    assert speakers(text, *labelled) == [("Vicente Blanco", "We are not"), ("Bill Powers", "It makes for")]
+    # a quote that runs on into a longer clause is not attributed from it
+    run_on = "Vicente Blanco spoke.\n“The most secure drills ever held here” observed so far by the monitors, he added, were calm."
+    assert speakers(run_on, ("Vicente Blanco", "Vicente Blanco", "PERSON")) == []
