@@ -709,7 +709,7 @@ def test_a_page_that_renders_its_article_only_in_script_data_is_read_from_it():
 
     from tasks.clean import clean_page
 
-    paragraphs = [
+    paragraphs = [  # the Korean one: a record's length counts UTF-8 bytes, not characters
         "장동혁 국민의힘 대표가 당권을 위협하던 한동훈 전 대표를 제명했지만, 어깨는 한층 무거워졌다.",
         "The harbour authority said on Tuesday that night shifts would return to all four terminals next month.",
         "Dock workers had asked for the change since the spring, when two of the terminals closed after dark.",
