@@ -905,6 +905,22 @@ def _flight_markup(html: str) -> str | None:
     return best
 
 
+def _extract(tree, url: str | None, fast: bool, with_metadata: bool):
+    """trafilatura's `bare_extraction` with Newsroom's settings, for the page and for the markup a
+    client-rendered page carries in its script data."""
+    return bare_extraction(
+        tree,
+        url=url,
+        with_metadata=with_metadata,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        fast=fast,
+        prune_xpath=PRUNE_XPATH,
+        config=TRAFILATURA_CONFIG,
+    )
+
+
 def _client_rendered_article(html: str, tree, url: str | None, fast: bool):
     """trafilatura's document for a page whose article is only in its script data (see
     `_flight_markup`): the text extracted from that markup, the metadata from the page. None
@@ -913,17 +929,7 @@ def _client_rendered_article(html: str, tree, url: str | None, fast: bool):
     if markup is None:
         return None
     try:
-        body = bare_extraction(
-            load_html(f"<html><body><article>{markup}</article></body></html>"),
-            url=url,
-            with_metadata=False,
-            include_comments=False,
-            include_tables=True,
-            deduplicate=False,
-            fast=fast,
-            prune_xpath=PRUNE_XPATH,
-            config=TRAFILATURA_CONFIG,
-        )
+        body = _extract(load_html(f"<html><body><article>{markup}</article></body></html>"), url, fast, with_metadata=False)
         if body is None or not (body.text or "").strip():
             return None
         document = extract_metadata(deepcopy(tree), url)
@@ -1001,17 +1007,7 @@ def clean_html_article(
         _defuse_json_ld(tree)
         _drop_recirculation_boxes(tree)
     try:
-        document = None if tree is None else bare_extraction(
-            tree,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            deduplicate=False,
-            fast=fast,
-            prune_xpath=PRUNE_XPATH,
-            config=TRAFILATURA_CONFIG,
-        )
+        document = None if tree is None else _extract(tree, url, fast, with_metadata=True)
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         # trafilatura's parser gives up on some broken markup with these; it is a bad page.
         raise Rejected("clean", "unparsable_html", f"{type(exc).__name__}: {exc}") from None
