@@ -228,6 +228,37 @@ def url_date(url: str | None) -> datetime | None:
         return None
 
 
+# A post on Twitter/X: its id is a "snowflake" whose top bits are its creation time, in
+# milliseconds since Twitter's epoch (2010-11-04T01:42:54.657Z); ids before then are shorter.
+_STATUS_URL_RE = re.compile(r"^https?://(?:(?:www|mobile)\.)?(?:twitter|x)\.com/\w+/status(?:es)?/(\d{17,20})(?!\d)", re.I)
+_TWITTER_EPOCH_MS = 1_288_834_974_657
+
+
+def status_url_date(url: str | None) -> datetime | None:
+    """The creation time (UTC) of a Twitter/X post, read from the id in its URL (".../status/1281836879789404160")."""
+    match = _STATUS_URL_RE.match(url or "")
+    if not match:
+        return None
+    milliseconds = (int(match.group(1)) >> 22) + _TWITTER_EPOCH_MS
+    return parse_published(datetime.fromtimestamp(milliseconds // 1000, UTC).replace(tzinfo=None).isoformat())
+
+
+# MediaWiki's own generator tag; its pages' JSON-LD says when the page was created and last edited
+_MEDIAWIKI_RE = re.compile(r"<meta\s+name\s*=\s*[\"']generator[\"']\s+content\s*=\s*[\"']MediaWiki\b", re.I)
+
+
+def wiki_revision_date(article: dict | None, html: str, url: str | None = None) -> datetime | None:
+    """The date of the revision a MediaWiki page shows (its JSON-LD dateModified).
+
+    A wiki page is rewritten for years: the text read is that of its last edit, not of the
+    page's creation (its datePublished, often years older).
+    """
+    value = article.get("dateModified") if article else None
+    if not isinstance(value, str) or not _MEDIAWIKI_RE.search(html[:50_000]):
+        return None
+    return publisher_time(value, url, html)
+
+
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _ISO_PREFIX_RE = re.compile(r"^\s*(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d?):(\d\d?))?")
 # "Tue, Sep 15 2020 10:01:41 EDT", "15 September 2020 10:01", "September 15, 2020"
@@ -1041,12 +1072,15 @@ def clean_html_article(
     if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
         ld_names = []
     authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
-    # the article's own datePublished first, then a publication time declared in the markup,
+    # a post's time from its id (Twitter/X) or a wiki page's last revision first; then
+    # the article's own datePublished, then a publication time declared in the markup,
     # then the date printed under the headline, then a publication date named in script data;
     # else htmldate on the page itself, which finds the date more often than through
     # trafilatura's pre-parsed tree (benchmarks/RESULTS.md)
     published_at = (
-        json_ld_published(ld_article, document.url or url, html)
+        status_url_date(document.url or url)
+        or wiki_revision_date(ld_article, html, document.url or url)
+        or json_ld_published(ld_article, document.url or url, html)
         or declared_published(html, document.url or url)
         or headline_date(html, title)
         or script_date(html)

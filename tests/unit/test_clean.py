@@ -588,6 +588,36 @@ def test_publication_date_named_in_script_data(script, expected):
     assert script_date(f"<html><head><script>{script}</script></head><body></body></html>") == expected
 
 
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        # the id's top bits: 2020-07-11 06:25:02 UTC (the page prints the viewer's "11:25 PM - 10 Jul 2020")
+        ("https://twitter.com/Reuters/status/1281836879789404160/photo/1", datetime(2020, 7, 11, 6, 25, 2)),
+        ("https://x.com/someone/status/1862000000000000000", datetime(2024, 11, 28, 5, 6, 8)),
+        # ids from before the snowflake scheme (2010) carry no time; other sites' ids are not Twitter's
+        ("https://twitter.com/jack/status/20", None),
+        ("https://example.com/someone/status/1281836879789404160", None),
+    ],
+)
+def test_a_posts_date_from_its_twitter_id(url, expected):
+    from tasks.clean import status_url_date
+
+    assert status_url_date(url) == expected
+
+
+def test_a_wiki_page_is_dated_by_its_last_revision():
+    ld = '{"@context": "https://schema.org", "@type": "Article", "datePublished": "2005-07-26T16:22:26-07:00", "dateModified": "2020-04-07T12:33:32-07:00"}'
+    body = "<p>Park Ye Jin is a South Korean actress who starred in several television dramas.</p>" * 3
+    html = (
+        '<html lang="en"><head><meta name="generator" content="MediaWiki 1.31.0"/><title>Park Ye Jin</title>'
+        f'<script type="application/ld+json">{ld}</script></head><body><h1>Park Ye Jin</h1>{body}</body></html>'
+    )
+    assert clean_page(html.encode(), "html").published_at == datetime(2020, 4, 7, 12, 33, 32)
+    # a news article's modification is not its publication
+    other = html.replace('<meta name="generator" content="MediaWiki 1.31.0"/>', "")
+    assert clean_page(other.encode(), "html").published_at == datetime(2005, 7, 26, 16, 22, 26)
+
+
 def test_script_date_is_used_without_declared_or_printed_date():
     body = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>" * 3
     html = (
