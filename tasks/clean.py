@@ -1001,6 +1001,36 @@ def _drop_recirculation_boxes(tree) -> None:
             box.drop_tree()
 
 
+# The label of a link to another article set in the body's flow ("Les også: <a>…</a>", "READ MORE: …")
+_READ_ALSO_RE = re.compile(
+    r"\s*(?:read (?:also|more|next)|also read|see also|related(?: article| story)?|more on this(?: story)?"
+    r"|lesen sie (?:auch|mehr)|mehr zum thema|auch interessant|siehe auch"
+    r"|les også|les mer|læs også|læs mere|se også|läs (?:också|även|mer)|lees (?:ook|meer)|zie ook|lue myös"
+    r"|(?:à )?lire aussi|lire également|voir aussi|leggi anche|le(?:e|a) también|le puede interesar|te puede interesar"
+    r"|leia (?:também|mais)|veja também|czytaj (?:też|także|więcej)|zobacz (?:też|także)|čtěte (?:také|též))"
+    r"\s*[:|–—>»-]\s*",
+    re.IGNORECASE,
+)
+
+
+def _drop_read_also_links(tree) -> None:
+    """Remove paragraphs that only point to another article ("Les også: <a>Headline</a>").
+
+    Publishers set such links between the article's paragraphs; trafilatura keeps them as
+    paragraphs of their own. A paragraph is dropped when it starts with a read-also label
+    and the rest of its text (at least 10 characters) is at least 80% link text.
+    """
+    for paragraph in tree.iter("p"):
+        text = paragraph.text_content()
+        label = _READ_ALSO_RE.match(text)
+        if not label or paragraph.find(".//a") is None:
+            continue
+        rest = len(text[label.end():].strip())
+        linked = sum(len(link.text_content().strip()) for link in paragraph.iter("a"))
+        if rest >= 10 and linked >= 0.8 * rest and paragraph.getparent() is not None:
+            paragraph.drop_tree()
+
+
 def _defuse_json_ld(tree) -> None:
     """Keep trafilatura's regex fallback off large JSON-LD scripts (see JSON_LD_FALLBACK_MAX_CHARS).
 
@@ -1037,6 +1067,7 @@ def clean_html_article(
     if tree is not None:
         _defuse_json_ld(tree)
         _drop_recirculation_boxes(tree)
+        _drop_read_also_links(tree)
     try:
         document = None if tree is None else _extract(tree, url, fast, with_metadata=True)
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:

@@ -787,3 +787,23 @@ def test_a_box_of_links_to_other_articles_is_not_part_of_the_article():
     html = tostring(tree, encoding=str)
     assert "RISK REMAINS" not in html and "You might also like" not in html and "Lesen Sie auch" not in html
     assert "The bureau said the crew was unhurt." in html and "annual report" in html  # prose is no box of links
+
+
+def test_a_paragraph_that_only_links_to_another_article_is_dropped():
+    """Publishers set "Les også: <a>Headline</a>" / "READ MORE: …" between an article's paragraphs
+    (fundus Nettavisen, DailyStar, TheCitizen): not part of the article. A paragraph that starts
+    with such a label but goes on in prose, or links a few words only, is kept."""
+    prose = "<p>The harbour reopened on Monday after the storm, officials said in a statement to the press.</p>"
+    page = (
+        '<html lang="en"><head><title>Harbour reopens</title></head><body><article><h1>Harbour reopens</h1>'
+        f"{prose}"
+        '<p><b>Les også: <a href="/kjendis/1">Tone Damli ofret musikkarrieren for barna</a></b></p>'
+        f"{prose.replace('Monday', 'Tuesday')}"
+        '<p>READ MORE: <a href="/news/2">Storm leaves thousands without power across the coast</a></p>'
+        "<p>Read more: the council's report, <a href='/report.pdf'>here</a>, lists every repair made since 2016.</p>"
+        f"{prose.replace('Monday', 'Wednesday')}</article></body></html>"
+    )
+    text = clean_page(page.encode(), "html").text
+    assert "Tone Damli" not in text and "Storm leaves thousands" not in text
+    assert "lists every repair made since 2016" in text
+    assert text.count("The harbour reopened") == 3
