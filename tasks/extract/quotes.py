@@ -44,7 +44,7 @@ _CUES = (
     r"began|chanted|shared|detailed|highlights|highlighted|recounted|quipped|demanded|requested|calling|called|"
     r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
     r"lamented|laments|complained|complains|critici[sz]ed|critici[sz]es|remembered|remembers|joked|jokes|mused|"
-    r"exclaimed|cautioned|cautions|countered|counters|retorted|reflected|boasted|pleaded|wondered|whispered|"
+    r"exclaimed|cautioned|cautions|countered|counters|retorted|reflected|boasted|pleaded|wondered|whispered|snapped|snaps|"
     r"speaking to|in an interview"
 )
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)
@@ -763,6 +763,52 @@ def _attribute_from_subject(text: str, resolver: _Resolver, paragraph: tuple[int
     return _Mention(person.start_char, person.end_char, person.name, person.name, True), None, end
 
 
+def _with_short_attribution(text: str, sentences, span: QuotedSpan, sentence_end: int, paragraphs) -> int:
+    """'“Was that real?” Mr. Ramaswamy said.': a quote that ends on ? ! or . ends its sentence, and
+    the short sentence after it (a speech verb after at most four words and before at most three,
+    not "admitted that …", no quote) is its attribution: the quote's sentence runs to its end."""
+    if not span.closed or sentence_end > span.close + 1:
+        return sentence_end
+    start, end = sentence_at(sentences, sentence_end)
+    if start != sentence_end or end > paragraphs[span.paragraph][1]:
+        return sentence_end
+    cue = _CUE_RE.search(text, start, end)
+    after = text[cue.end() : end].split() if cue else []
+    if (
+        cue and len(text[start : cue.start()].split()) <= 4 and len(after) <= 3
+        and "that" not in (word.lower() for word in after)  # "The minister admitted that he did."
+        and text[start:end].rstrip().endswith(".") and not any(mark in text[start:end] for mark in "“”\"")
+    ):
+        return end
+    return sentence_end
+
+
+_SUBJECT_PRONOUN_RE = re.compile(r"\b(he|she)\b", re.IGNORECASE)
+
+
+def _answer_after_narration(text: str, resolver: _Resolver, paragraph: tuple[int, int], span: QuotedSpan, candidates, found, index):
+    """A profile interview: 'He also thinks Starmer is doing the right thing.' and then a paragraph
+    that is only a quote. The person quoted a few paragraphs before speaks on when the paragraph
+    before is narration about them: it has no quote of its own, it says "he" or "she" as that
+    person's gender is known, and no other person is named between their quote and that pronoun
+    ('Mr. Ramaswamy came out swinging. He accused them …' is about Ramaswamy)."""
+    start, end = paragraph
+    last = next((j for j in range(index - 1, -1, -1) if found[j] and found[j][0].person), None)
+    if last is None or candidates[last].paragraph < span.paragraph - _INTERVIEW_PARAGRAPHS:
+        return None
+    if any(start <= c.open < end and len(c.words(text)) > MIN_QUOTE_WORDS for c in candidates):
+        return None
+    speaker = found[last][0]
+    pronoun = _SUBJECT_PRONOUN_RE.search(text, start, end)
+    if pronoun is None or resolver.gender(speaker.entity_name) != ("m" if pronoun.group(1).lower() == "he" else "f"):
+        return None
+    since = candidates[last].close
+    named = [e for e in resolver.all_entities if e.label == "PERSON" and since <= e.start_char < pronoun.start()]
+    if named and max(named, key=lambda e: e.start_char).name != speaker.entity_name:
+        return None  # "Her neighbour, Jane Doe, said she …": someone else
+    return found[last]
+
+
 def _attribute_from_previous_sentence(text: str, resolver: _Resolver, span: QuotedSpan, p_start: int, candidates, sentences):
     """'X told reporters more would follow. “…”': a quote opening a sentence, after a sentence of the
     same paragraph that has a speech verb and no quote of its own, is that sentence's speaker's."""
@@ -797,6 +843,7 @@ def extract_direct_quotes(
     for index, span in enumerate(candidates):
         sentence_start, _ = sentence_at(sentences, span.open)
         _, sentence_end = sentence_at(sentences, max(span.open, span.close - 1))
+        sentence_end = _with_short_attribution(text, sentences, span, sentence_end, paragraphs)
         before = next((b for b in reversed(bounds) if b.close <= span.open), None)
         after = next((b for b in bounds if b.open >= span.close), None)
         window_start = max(sentence_start, before.close) if before and before.paragraph == span.paragraph else sentence_start
@@ -825,6 +872,8 @@ def extract_direct_quotes(
                 and text[q_start:q_end].rstrip().endswith("?") and not any(q.open == q_start for q in quoted)
             ):
                 attribution = found[last]
+        if attribution is None and span.open == p_start and p_end - span.close <= 1 and span.paragraph and not short:
+            attribution = _answer_after_narration(text, resolver, paragraphs[span.paragraph - 1], span, candidates, found, index)
         if attribution is None and previous is not None and found[-1] is not None and not short:
             same_paragraph = previous.paragraph == span.paragraph
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1

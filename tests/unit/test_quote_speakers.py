@@ -475,3 +475,36 @@ def test_a_quote_ending_inside_its_sentence_takes_the_attribution_that_closes_th
     # a quote that runs on into a longer clause is not attributed from it
     run_on = "Vicente Blanco spoke.\n“The most secure drills ever held here” observed so far by the monitors, he added, were calm."
     assert speakers(run_on, ("Vicente Blanco", "Vicente Blanco", "PERSON")) == []
+
+
+def test_an_answer_after_narration_about_the_person_quoted_before():
+    """A profile interview (fundus EveningStandard): paragraphs that are only a quote follow
+    narration about the interviewee, who was quoted a few paragraphs before."""
+    text = (
+        "Sir Tony Blair met me in his office in Fitzrovia.\n"
+        "“It’s all about whether they can deliver the plan they’ve got,” says Blair.\n"
+        "He also thinks Starmer is doing the right thing regarding Brexit.\n"
+        "“The British people are in a negotiation with themselves about this.”\n"
+        "Mr. Ramaswamy came out swinging against the moderators. He accused them of bias.\n"
+        "“Was that real or was that made up disinformation in the end?”"
+    )
+    people = [("Tony Blair", "Tony Blair", "PERSON"), ("Blair", "Tony Blair", "PERSON"),
+              ("Starmer", "Keir Starmer", "PERSON"), ("Ramaswamy", "Vivek Ramaswamy", "PERSON")]
+    # the last paragraph's narration names someone else before its "He": not Blair's
+    assert speakers(text, *people) == [("Tony Blair", "It’s all about"), ("Tony Blair", "The British people")]
+
+
+def test_a_short_attribution_after_a_question_mark_names_the_speaker():
+    text = (
+        "He accused the moderators of bias.\n"
+        "“Was that real? Or was that made up disinformation?” Mr. Ramaswamy said. “Answer the question. Go.”\n"
+        "Ishiba was asked, “Do you feel any ethical guilt about this?” The prime minister admitted that he did."
+    )
+    people = [("Ramaswamy", "Vivek Ramaswamy", "PERSON"), ("Ishiba", "Shigeru Ishiba", "PERSON")]
+    # the minister's admission is no attribution of the question put to him
+    assert speakers(text, *people) == [("Vivek Ramaswamy", "Was that real?"), ("Vivek Ramaswamy", "Answer the question.")]
+
+
+def test_snapped_is_a_speech_verb():
+    text = "“Yes, of course, he’s just beginning,” Blair snapped."
+    assert speakers(text, ("Blair", "Tony Blair", "PERSON")) == [("Tony Blair", "Yes, of course,")]
