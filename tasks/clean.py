@@ -980,6 +980,12 @@ _RECIRCULATION_RE = re.compile(
     re.IGNORECASE,
 )
 _HEADINGS = XPath("//h1|//h2|//h3|//h4|//h5|//h6")
+_LINKED_PARAGRAPHS = XPath("//p[.//a]")
+
+
+def _link_chars(element) -> int:
+    """How many characters of an element's text are link text."""
+    return sum(len(link.text_content().strip()) for link in element.iter("a"))
 
 
 def _drop_recirculation_boxes(tree) -> None:
@@ -996,8 +1002,7 @@ def _drop_recirculation_boxes(tree) -> None:
         if box is None or box.tag in ("body", "html", "article") or box.find(".//article") is not None:
             continue
         text = len(box.text_content().strip())
-        linked = sum(len(link.text_content().strip()) for link in box.iter("a"))
-        if text and linked >= text / 2 and box.getparent() is not None:
+        if text and _link_chars(box) >= text / 2 and box.getparent() is not None:
             box.drop_tree()
 
 
@@ -1020,14 +1025,13 @@ def _drop_read_also_links(tree) -> None:
     paragraphs of their own. A paragraph is dropped when it starts with a read-also label
     and the rest of its text (at least 10 characters) is at least 80% link text.
     """
-    for paragraph in tree.iter("p"):
+    for paragraph in _LINKED_PARAGRAPHS(tree):
         text = paragraph.text_content()
         label = _READ_ALSO_RE.match(text)
-        if not label or paragraph.find(".//a") is None:
+        if not label:
             continue
-        rest = len(text[label.end():].strip())
-        linked = sum(len(link.text_content().strip()) for link in paragraph.iter("a"))
-        if rest >= 10 and linked >= 0.8 * rest and paragraph.getparent() is not None:
+        rest = len(text[label.end() :].strip())
+        if rest >= 10 and _link_chars(paragraph) >= 0.8 * rest and paragraph.getparent() is not None:
             paragraph.drop_tree()
 
 

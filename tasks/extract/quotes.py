@@ -786,6 +786,13 @@ def _with_short_attribution(text: str, sentences, span: QuotedSpan, sentence_end
 _SUBJECT_PRONOUN_RE = re.compile(r"\b(he|she)\b", re.IGNORECASE)
 
 
+def _recent_person_quote(candidates, found, index: int, paragraph: int) -> int | None:
+    """The index of the last quote before `index` that a person said, when it is at most
+    `_INTERVIEW_PARAGRAPHS` paragraphs before `paragraph` (an interviewee speaking on)."""
+    last = next((j for j in range(index - 1, -1, -1) if found[j] and found[j][0].person), None)
+    return last if last is not None and candidates[last].paragraph >= paragraph - _INTERVIEW_PARAGRAPHS else None
+
+
 def _answer_after_narration(text: str, resolver: _Resolver, paragraph: tuple[int, int], span: QuotedSpan, candidates, found, index):
     """A profile interview: 'He also thinks Starmer is doing the right thing.' and then a paragraph
     that is only a quote. The person quoted a few paragraphs before speaks on when the paragraph
@@ -793,8 +800,8 @@ def _answer_after_narration(text: str, resolver: _Resolver, paragraph: tuple[int
     person's gender is known, and no other person is named between their quote and that pronoun
     ('Mr. Ramaswamy came out swinging. He accused them …' is about Ramaswamy)."""
     start, end = paragraph
-    last = next((j for j in range(index - 1, -1, -1) if found[j] and found[j][0].person), None)
-    if last is None or candidates[last].paragraph < span.paragraph - _INTERVIEW_PARAGRAPHS:
+    last = _recent_person_quote(candidates, found, index, span.paragraph)
+    if last is None:
         return None
     if any(start <= c.open < end and len(c.words(text)) > MIN_QUOTE_WORDS for c in candidates):
         return None
@@ -855,24 +862,24 @@ def extract_direct_quotes(
         if attribution is None and span.open == p_start and span.paragraph and text[:p_start].rstrip().endswith(":"):
             # 'Financial Times reported:' followed by the quoted passage as its own paragraph
             attribution = _attribute_before(text, resolver, span, sentence_at(sentences, p_start - 2)[0])
-        if attribution is None and span.open == p_start and span.paragraph and not short:
+        # a quote that opens a paragraph (not the first), and one that is the whole paragraph
+        opens_paragraph = span.open == p_start and span.paragraph > 0 and not short
+        only_quote = opens_paragraph and p_end - span.close <= 1
+        if attribution is None and opens_paragraph:
             attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
         if attribution is None and not short and span.closed and span.open > p_start:
             attribution = _attribute_from_previous_sentence(text, resolver, span, p_start, candidates, sentences)
-        if attribution is None and span.open == p_start and p_end - span.close <= 1 and span.paragraph and not short:
+        if attribution is None and only_quote:
             # a paragraph that is only a quote (a verb after it, even one we do not know, would name the speaker)
             attribution = _attribute_from_subject(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
-        if attribution is None and span.open == p_start and span.paragraph and not short:
+        if attribution is None and opens_paragraph:
             # an interview: the interviewer's question as a paragraph, the answer quoted after it,
             # by the person quoted a few paragraphs before
             q_start, q_end = paragraphs[span.paragraph - 1]
-            last = next((j for j in range(index - 1, -1, -1) if found[j] and found[j][0].person), None)
-            if (
-                last is not None and candidates[last].paragraph >= span.paragraph - _INTERVIEW_PARAGRAPHS
-                and text[q_start:q_end].rstrip().endswith("?") and not any(q.open == q_start for q in quoted)
-            ):
+            last = _recent_person_quote(candidates, found, index, span.paragraph)
+            if last is not None and text[q_start:q_end].rstrip().endswith("?") and not any(q.open == q_start for q in quoted):
                 attribution = found[last]
-        if attribution is None and span.open == p_start and p_end - span.close <= 1 and span.paragraph and not short:
+        if attribution is None and only_quote:
             attribution = _answer_after_narration(text, resolver, paragraphs[span.paragraph - 1], span, candidates, found, index)
         if attribution is None and previous is not None and found[-1] is not None and not short:
             same_paragraph = previous.paragraph == span.paragraph
