@@ -869,7 +869,7 @@ def extract_direct_quotes(
             attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
         if attribution is None and not short and span.closed and span.open > p_start:
             attribution = _attribute_from_previous_sentence(text, resolver, span, p_start, candidates, sentences)
-        if attribution is None and only_quote:
+        if attribution is None and only_quote and not span.markless:
             # a paragraph that is only a quote (a verb after it, even one we do not know, would name the speaker)
             attribution = _attribute_from_subject(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
         if attribution is None and opens_paragraph:

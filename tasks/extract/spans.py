@@ -42,6 +42,7 @@ class QuotedSpan:
     end: int
     paragraph: int
     closed: bool = True  # False: left open at the paragraph's end, continued in the next one
+    markless: bool = False  # part of a quote whose inner paragraphs carry no marks (`_markless_run`)
 
     def words(self, text: str) -> list[str]:
         """The quoted words."""
@@ -111,15 +112,55 @@ def _unclosed_to_end(text: str, start: int, i: int, end: int) -> bool:
     )
 
 
+# A letter or statement printed in full often opens its first paragraph with a mark and closes
+# its last one, with no marks between: looked for this many paragraphs ahead at most.
+_MARKLESS_MAX_PARAGRAPHS = 12
+
+
+def _markless_run(text: str, paragraphs: list[tuple[int, int]], number: int, i: int) -> list[QuotedSpan] | None:
+    """The spans of a quote opened at `i`, the start of paragraph `number`, that runs over the
+    next paragraphs without marks ("“I am always struck …" … "… to make a difference.”").
+
+    It holds only when the paragraph after does not open with a mark, no paragraph up to the
+    closing one has a quote mark of the double kind, and a later paragraph within
+    `_MARKLESS_MAX_PARAGRAPHS` ends with the mark that closes it and has no other. None otherwise.
+    """
+    closers = _PAIRS[text[i]]
+    start, end = paragraphs[number]
+    if len(text[i + 1 : end].split()) < _UNCLOSED_MIN_WORDS:
+        return None
+    last = min(len(paragraphs), number + 1 + _MARKLESS_MAX_PARAGRAPHS)
+    for j in range(number + 1, last):
+        p_start, p_end = paragraphs[j]
+        if text[p_start] in _OPENERS:
+            return None  # the usual convention, or a quote of its own
+        marks = [k for k in range(p_start, p_end) if text[k] in "“”„«»\""]
+        if not marks:
+            continue
+        tail = text[p_start:p_end].rstrip()
+        if len(marks) != 1 or marks[0] != p_start + len(tail) - 1 or text[marks[0]] not in closers:
+            return None
+        first = _span(text, i, end, end, number, closed=False)
+        spans = [QuotedSpan(first.open, first.close, first.start, first.end, number, False, True)]
+        spans += [_bare_span(text, k, *paragraphs[k], closed=False) for k in range(number + 1, j)]
+        spans.append(_bare_span(text, j, p_start, marks[0], close=marks[0] + 1))
+        return spans
+    return None
+
+
 def find_quoted_spans(text: str) -> list[QuotedSpan]:
     """Every quoted span, paragraph by paragraph, in order.
 
     A quote left open at the end of a paragraph runs to the paragraph's end when the next
-    paragraph opens a quote again (the convention for quotes over several paragraphs).
+    paragraph opens a quote again (the convention for quotes over several paragraphs), or over
+    the next paragraphs to one that ends with its closing mark (`_markless_run`).
     """
     spans: list[QuotedSpan] = []
     paragraphs = paragraph_bounds(text)
+    skip_to = 0
     for number, (start, end) in enumerate(paragraphs):
+        if number < skip_to:
+            continue  # inside a quote run found from an earlier paragraph
         i = start
         while i < end:
             if text[i] in _OPENERS and _is_opening(text, i, start):
@@ -136,6 +177,11 @@ def find_quoted_spans(text: str) -> list[QuotedSpan]:
                         spans.append(_span(text, i, end, end, number, closed=False))
                         i = end  # quotes inside it are part of it
                         continue
+                    run = _markless_run(text, paragraphs, number, i) if i == start and text[i] in "“\"" else None
+                    if run:
+                        spans.extend(run)
+                        skip_to = run[-1].paragraph + 1
+                        break
                     if _unclosed_to_end(text, start, i, end):
                         spans.append(_span(text, i, end, end, number))
                         i = end
@@ -156,6 +202,14 @@ def _span(text: str, open_: int, close: int, content_end: int, paragraph: int, c
     while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     return QuotedSpan(open_, close, start, end, paragraph, closed)
+
+
+def _bare_span(text: str, paragraph: int, start: int, end: int, close: int | None = None, closed: bool = True) -> QuotedSpan:
+    """A paragraph of a quote run that carries no opening mark: [start, end) of its words."""
+    stop = end
+    while stop > start and text[stop - 1].isspace():
+        stop -= 1
+    return QuotedSpan(start, close if close is not None else end, start, stop, paragraph, closed, True)
 
 
 def sentence_bounds(text: str, quoted: list[QuotedSpan]) -> list[tuple[int, int]]:

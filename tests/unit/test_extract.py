@@ -155,6 +155,12 @@ def test_an_extractor_failing_on_one_article_loses_only_its_field():
         ("“First part,” he said, “second part.”", ["First part", "second part."]),
         ("He said: “Opening paragraph goes on\n“and continues here.”", ["Opening paragraph goes on", "and continues here."]),
         ("The dockers’ union didn’t agree.", []),
+        # a statement in full: marks only at its start and its end, none on the paragraphs between
+        ("CEO to staff:\n“I am always struck by your work.\nWe share the pain.\nThank you all.”\nAfter.",
+         ["I am always struck by your work.", "We share the pain.", "Thank you all."]),
+        # ... but not when a paragraph between has a quote of its own, or none ends it
+        ("“I am always struck by your work.\nShe said “no” to that.\nThank you all.”", ["I am always struck by your work.", "no"]),
+        ("“I am always struck by your work.\nWe share the pain.\nThank you all.", ["I am always struck by your work."]),
     ],
 )
 def test_quoted_spans(text, expected):

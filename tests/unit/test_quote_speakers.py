@@ -508,3 +508,23 @@ def test_a_short_attribution_after_a_question_mark_names_the_speaker():
 def test_snapped_is_a_speech_verb():
     text = "“Yes, of course, he’s just beginning,” Blair snapped."
     assert speakers(text, ("Blair", "Tony Blair", "PERSON")) == [("Tony Blair", "Yes, of course,")]
+
+
+def test_a_statement_in_full_without_marks_between_its_paragraphs_is_one_quote():
+    """htmldate_news: a CEO's letter opened with “ on its first paragraph and closed with ” on its
+    last, with none between: every paragraph is the CEO's. A passage like it after narration (no
+    introduction) is not given to the person the narration ends on."""
+    text = (
+        "Brian Moynihan, CEO of Bank of America, to employees:\n"
+        "“I am always struck at how committed we are to our fellow teammates.\n"
+        "We share a deep sense of pain and loss from what we are seeing.\n"
+        "I thank teammates for the thoughtful notes shared with me.”\n"
+        "Zelensky met the generals on Friday.\n"
+        "“Thousands of Ukrainians gathered outside the presidential administration building.\n"
+        "The crowd chanted for hours in the rain.”"
+    )
+    people = [("Brian Moynihan", "Brian Moynihan", "PERSON"), ("Bank of America", "Bank of America", "ORG"),
+              ("Zelensky", "Volodymyr Zelensky", "PERSON")]
+    assert speakers(text, *people) == [
+        ("Brian Moynihan", "I am always"), ("Brian Moynihan", "We share a"), ("Brian Moynihan", "I thank teammates"),
+    ]
