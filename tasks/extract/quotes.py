@@ -763,6 +763,54 @@ def _attribute_from_subject(text: str, resolver: _Resolver, paragraph: tuple[int
     return _Mention(person.start_char, person.end_char, person.name, person.name, True), None, end
 
 
+# A heading that announces a text printed in full below it, and whose it is: "The King's Speech
+# 2024 full transcript", "Prince Harry's statement in full", "Full text of Biden's letter".
+_FULL_TEXT_HEADING_RE = re.compile(
+    r"(?:^|\b)(?:[Tt]he\s+)?((?:[A-Z][\w.-]*(?:['’](?!s\b)[\w-]+)*\s+){0,3}[A-Z][\w.-]*(?:['’](?!s\b)[\w-]+)*)['’]s?\s+"
+    r"(?:\d{4}\s+)?(?i:(?:full|complete)\s+)?(?i:(speech|statement|letter|address|remarks|message|eulogy))\b"
+)
+_IN_FULL_RE = re.compile(r"\bin full\b|\b(?:full|complete)\s+(?:text|transcript|statement|speech|letter)\b|\btranscript\b", re.IGNORECASE)
+_HEADING_MAX_CHARS = 120
+
+
+def _attribute_from_heading(text: str, resolver: _Resolver, paragraph: tuple[int, int]):
+    """A quote right under a heading that announces a speech, statement or letter in full
+    ("The King's Speech 2024 full transcript"): the person or body the heading names.
+
+    The heading is a short line that does not end a sentence; it names the author with a
+    possessive. A title alone ("King", "President") is the one person the article names with that
+    title ("King Charles"); a name is the article's person or organisation of that name."""
+    start, end = paragraph
+    heading = text[start:end].strip()
+    if len(heading) > _HEADING_MAX_CHARS or heading[-1:] in ".!?,;”’\"'" or not _IN_FULL_RE.search(heading):
+        return None
+    match = _FULL_TEXT_HEADING_RE.search(heading)
+    if match is None:
+        return None
+    offset = start + (len(text[start:end]) - len(text[start:end].lstrip())) + match.start(1)
+    people = [e for e in resolver.all_entities if e.label == "PERSON"]
+    words = match.group(1).split()
+    for first in range(len(words)):  # "Read Conor O'Brien's statement": the longest name that is someone's
+        who = words[first:]
+        if all(word.lower().rstrip(".") in TITLES for word in who):
+            title = " ".join(who).lower()
+            named = {
+                e.name for e in people
+                if e.text.lower().startswith(title + " ")
+                or text[max(0, e.start_char - len(title) - 1) : e.start_char].lower() == title + " "
+            }
+        else:
+            core = person_core(" ".join(who))
+            named = {e.name for e in resolver.all_entities if e.label in SPEAKER_LABELS and _contains(e.name.split(), core)}
+        if len(named) == 1:
+            break
+    else:
+        return None
+    name = named.pop()
+    person = any(e.name == name for e in people)
+    return _Mention(offset, offset + len(match.group(1)), name, name, person), match.group(2).lower(), end
+
+
 def _with_short_attribution(text: str, sentences, span: QuotedSpan, sentence_end: int, paragraphs) -> int:
     """'“Was that real?” Mr. Ramaswamy said.': a quote that ends on ? ! or . ends its sentence, and
     the short sentence after it (a speech verb after at most four words and before at most three,
@@ -867,6 +915,8 @@ def extract_direct_quotes(
         only_quote = opens_paragraph and p_end - span.close <= 1
         if attribution is None and opens_paragraph:
             attribution = _attribute_from_introduction(text, resolver, paragraphs[span.paragraph - 1], candidates, sentences)
+        if attribution is None and opens_paragraph:
+            attribution = _attribute_from_heading(text, resolver, paragraphs[span.paragraph - 1])
         if attribution is None and not short and span.closed and span.open > p_start:
             attribution = _attribute_from_previous_sentence(text, resolver, span, p_start, candidates, sentences)
         if attribution is None and only_quote and not span.markless:

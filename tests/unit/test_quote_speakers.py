@@ -528,3 +528,24 @@ def test_a_statement_in_full_without_marks_between_its_paragraphs_is_one_quote()
     assert speakers(text, *people) == [
         ("Brian Moynihan", "I am always"), ("Brian Moynihan", "We share a"), ("Brian Moynihan", "I thank teammates"),
     ]
+
+
+def test_a_heading_that_announces_a_speech_in_full_names_its_speaker():
+    """fundus Metro: "The King's Speech 2024 full transcript" over the speech, one quoted paragraph
+    after another: the speech is the King's, the one person the article calls King. A heading that
+    announces nothing in full names no one."""
+    text = (
+        "King Charles read the speech in the House of Lords.\n"
+        "The King's Speech 2024 full transcript\n"
+        "‘My Lords and Members of the House of Commons.\n"
+        "‘My Government will govern in service to the country.’\n"
+        "Read Conor O'Brien's statement in full\n"
+        "“We will appeal against this decision at once.”\n"
+        "Conor O'Brien's big week\n"
+        "“We will appeal against this decision at once.”"
+    )
+    people = [("King Charles", "Charles", "PERSON"), ("Conor O'Brien", "Conor O'Brien", "PERSON"),
+              ("Conor O'Brien", "Conor O'Brien", "PERSON")]
+    assert speakers(text, *people) == [
+        ("Charles", "My Lords and"), ("Charles", "My Government will"), ("Conor O'Brien", "We will appeal"),
+    ]
