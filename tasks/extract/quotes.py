@@ -67,7 +67,7 @@ _PERSON_ROLES = (
 )
 _ORG_ROLES = (
     r"newspaper|paper|daily|agency|broadcaster|outlet|magazine|company|firm|group|ministry|department|"
-    r"government|administration|party|union|club|team|council|committee|court|bank|police|army|military|"
+    r"government|administration|party|union|club|team|council|committee|court|bank|police|force|army|military|"
     r"organisation|organization|authority|board|office|commission|report|statement|center|centre|institute|"
     r"post|tweet|email|university|college|school|hospital|charity|foundation|museum"
 )
@@ -91,6 +91,8 @@ _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
 # Writings that speak for whoever wrote them: "His statement continued:", "the report said"
+_POLICE_ROLES = {"police", "force"}
+_POLICE_NAME_RE = re.compile(r"\b(?:Police|Constabulary|Force|Garda|Gendarmerie|Sheriff|PD)\b|\b(?:Met|GMP|NYPD|LAPD|PSNI)\b")
 _DOCUMENT_ROLES = {"statement", "post", "tweet", "email"}
 # Person roles used as titles ("Minister X", "X, the company's chief executive")
 _TITLE_ROLES = {
@@ -507,6 +509,9 @@ class _Resolver:
                           else None) or self._latest_subject(match.start())
             elif match.group("org") in _OUTLET_ROLES:
                 entity = self._latest(match.start(), lambda e: is_outlet(self.text, e))
+            elif match.group("org") in _POLICE_ROLES:
+                # "the force said": the police force named last, not whatever organisation was
+                entity = self._latest(match.start(), lambda e: e.label == "ORG" and bool(_POLICE_NAME_RE.search(e.name)))
             elif qualifiers:
                 # "the Egyptian government": the description names the body better than the last organisation
                 words = phrase.split()[1:]

@@ -549,3 +549,14 @@ def test_a_heading_that_announces_a_speech_in_full_names_its_speaker():
     assert speakers(text, *people) == [
         ("Charles", "My Lords and"), ("Charles", "My Government will"), ("Conor O'Brien", "We will appeal"),
     ]
+
+
+def test_the_force_is_the_police_force_named_before_not_the_last_organisation():
+    """fundus TheMirror: British papers call a police force "the force"; the organisation named last
+    (a street NER took for one) did not speak."""
+    text = (
+        "Devon and Cornwall Police closed the road near Royal Parade on Sunday.\n"
+        "In an update on X, the force said: “Our officers are well trained to maintain public order.”"
+    )
+    orgs = [("Devon and Cornwall Police", "Devon and Cornwall Police", "ORG"), ("Royal Parade", "Royal Parade", "ORG")]
+    assert speakers(text, *orgs) == [("Devon and Cornwall Police", "Our officers are")]
