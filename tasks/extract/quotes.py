@@ -90,9 +90,10 @@ _NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
-# Writings that speak for whoever wrote them: "His statement continued:", "the report said"
+# "the force said", "the police said": a police force, named by these words
 _POLICE_ROLES = {"police", "force"}
-_POLICE_NAME_RE = re.compile(r"\b(?:Police|Constabulary|Force|Garda|Gendarmerie|Sheriff|PD)\b|\b(?:Met|GMP|NYPD|LAPD|PSNI)\b")
+_POLICE_NAME_RE = re.compile(r"\b(?:Police|Constabulary|Force|Garda|Gendarmerie|Sheriff|PD|GMP|NYPD|LAPD|PSNI)\b")
+# Writings that speak for whoever wrote them: "His statement continued:", "the report said"
 _DOCUMENT_ROLES = {"statement", "post", "tweet", "email"}
 # Person roles used as titles ("Minister X", "X, the company's chief executive")
 _TITLE_ROLES = {
