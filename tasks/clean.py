@@ -743,6 +743,18 @@ def _segment_run(title: str, headline: str) -> str | None:
     return None
 
 
+def _agreed_headline(markup: tuple[list[str], list[str]], headline: str | None) -> str | None:
+    """The headline the page states three times alike: its JSON-LD headline, its first <h1> and
+    its og:title (or twitter:title). The <title> and trafilatura's pick may be an older or a
+    search-engine version of it ("Forscher warnt: Verlernen Studierende das Lesen?" where all
+    three read "Forscher aus Osnabrück warnt: Studierende verlernen das Lesen")."""
+    h1s, metas = markup
+    if not (headline and h1s and metas):
+        return None
+    sources = [" ".join(html_unescape(text).split()) for text in (headline, _TAG_RE.sub("", h1s[0]), metas[0])]
+    return sources[0] if sources[0] and len({_fold(text) for text in sources}) == 1 else None
+
+
 def normalise_title(
     title: str | None,
     html: str,
@@ -761,7 +773,11 @@ def normalise_title(
     if not title:
         return title
     folded = _fold(title)
-    candidates = _page_headlines(markup if markup is not None else _headline_markup(html), headline)
+    markup = markup if markup is not None else _headline_markup(html)
+    agreed = _agreed_headline(markup, headline)
+    if agreed is not None:
+        return agreed
+    candidates = _page_headlines(markup, headline)
     for candidate in candidates:
         text = " ".join(html_unescape(candidate).split())
         inner = _fold(text)

@@ -181,6 +181,19 @@ def test_json_ld_headline_marks_where_the_title_ends():
     assert normalise_title(title, "", None, None) == title
 
 
+def test_a_headline_the_page_states_three_times_alike_wins_over_another_title():
+    """fundus NDR: the <title> (and trafilatura's pick) is another version of the headline, while
+    the JSON-LD headline, the <h1> and og:title agree; two of the three agreeing is not enough."""
+    from tasks.clean import normalise_title
+
+    title = "Forscher warnt: Verlernen Studierende das Lesen?"
+    headline = "Forscher aus Osnabrück warnt: Studierende verlernen das Lesen"
+    page = f"<meta property='og:title' content='{headline}'><h1><span>{headline}</span></h1>"
+    assert normalise_title(title, page, "NDR", "https://www.ndr.de/a", headline=headline) == headline
+    assert normalise_title(title, page.replace("Osnabrück", "Bremen", 1), "NDR", "https://www.ndr.de/a", headline=headline) == title
+    assert normalise_title(title, page, "NDR", "https://www.ndr.de/a") == title
+
+
 @pytest.mark.parametrize(
     "authors,site,url,expected",
     [
