@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/eval_quotes.py [--show-errors]
 
 Each gold line is one article of ../shared/eval/fundus (or ../shared/eval/htmldate_news: the
-set is the first part of its id) with its direct quotes: the speaker and
+set is the first part of its id; "throughput/<url>" is a page of the throughput WARC) with its
+direct quotes: the speaker and
 the first words of each quoted span (up to 10 words; a quote split by its attribution is two
 spans). The article is cleaned and extracted with the pipeline's own functions
 (tasks.clean.clean_page, tasks.extract.extract_fields); only direct quotes are scored.
@@ -70,9 +71,17 @@ def evaluate(show_errors: bool = False, gold_path: Path = GOLD) -> dict:
     settings = Settings()
     pages = []
     archives: dict[str, tuple[dict, tarfile.TarFile]] = {}
+    warc: dict[str, bytes] | None = None
     try:
         for row in gold_rows:
-            eval_set = row["id"].split("/", 1)[0]  # "fundus" or "htmldate_news"
+            eval_set, name = row["id"].split("/", 1)  # "fundus" or "htmldate_news"; "throughput/<url>"
+            if eval_set == "throughput":
+                if warc is None:
+                    from benchmarks.bench_pipeline import read_pages
+
+                    warc = {url: payload for url, _, payload in read_pages(EVAL / "throughput" / "news_pages.warc.gz")}
+                pages.append(clean_page(warc[name], "html", url=name))
+                continue
             if eval_set not in archives:
                 manifest_path = EVAL / eval_set / "manifest.jsonl"
                 manifest = {json.loads(line)["id"]: json.loads(line) for line in manifest_path.open(encoding="utf-8")}
