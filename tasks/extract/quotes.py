@@ -73,7 +73,7 @@ _ORG_ROLES = (
 )
 _GROUP_RE = re.compile(rf"\b(?:{_PERSON_ROLES})s\b")
 _ROLE_RE = re.compile(
-    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+\s+){{0,3}}"
+    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+(?:\.\w+)*\.?\s+){{0,3}}"
     rf"(?:(?P<person>(?i:{_PERSON_ROLES}))|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
 )
 # A person named right after these words is an object, not the one speaking ("after meeting X").
@@ -159,6 +159,8 @@ _SIGNED_BY_RE = re.compile(
     r"\s+(?:the|a|an|their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:letter|statement|petition|memo|email|op-ed)\b,?\s+"
     r"(?:signed|co-signed|written|sent)\s+by\s+"
 )
+_ARTICLE_BEFORE_RE = re.compile(r"(?:^|\s)(?:[Tt]he|[Aa]n?)\s+$")
+_LOWER_WORD_AFTER_RE = re.compile(r"[ -]([a-z][a-z-]+)\b")
 _POSSESSIVE_BEFORE_RE = re.compile(r"\b(?:its|his|her|their|our|my|Its|His|Her|Their|Our|My)\s+$")
 
 
@@ -421,6 +423,12 @@ class _Resolver:
                     return mention.speaker, mention.entity_name, a
         return None
 
+    def _place_modifier(self, entity: Entity) -> bool:
+        """A place named between an article and a noun: "the Berlin wine merchant", "a Texas man"."""
+        before = self.text[max(0, entity.start_char - 4) : entity.start_char]
+        after = _LOWER_WORD_AFTER_RE.match(self.text, entity.end_char)
+        return bool(_ARTICLE_BEFORE_RE.search(before)) and after is not None and not _CUE_RE.fullmatch(after.group(1))
+
     def mentions(self, start: int, end: int) -> list[_Mention]:
         """Candidate speakers named in text[start:end], in order."""
         found: list[_Mention] = []
@@ -428,6 +436,8 @@ class _Resolver:
             if start <= entity.start_char and entity.end_char <= end and entity.label in SPEAKER_LABELS:
                 if entity.label == "GPE" and _PARTY_STATE_RE.search(self.text[max(0, entity.start_char - 3) : entity.start_char]):
                     continue
+                if entity.label == "GPE" and self._place_modifier(entity):
+                    continue  # "the Berlin wine merchant said": the place describes someone unnamed
                 if any(s <= entity.start_char and entity.end_char <= t for s, t in self.inside):
                     continue  # '"Terrific guy," …': a word inside quote marks is quoted, not speaking
                 # "its Washington embassy", "his Labour colleagues": a name after a possessive describes a noun
@@ -549,7 +559,7 @@ class _Resolver:
         "the US President") must appear by the name too."""
         before = after = None
         title_re = re.compile(rf"\b{re.escape(role)}\b\.?\s+$", re.IGNORECASE)
-        apposition_re = re.compile(rf",\s+(?:[\w’'-]+\s+){{0,4}}?{re.escape(role)}\b", re.IGNORECASE)
+        apposition_re = re.compile(rf",\s+(?:[\w’'-]+(?:\.\w+)*\.?\s+){{0,4}}?{re.escape(role)}\b", re.IGNORECASE)
         for entity in self.all_entities:
             if entity.label != "PERSON":
                 continue

@@ -560,3 +560,16 @@ def test_the_force_is_the_police_force_named_before_not_the_last_organisation():
     )
     orgs = [("Devon and Cornwall Police", "Devon and Cornwall Police", "ORG"), ("Royal Parade", "Royal Parade", "ORG")]
     assert speakers(text, *orgs) == [("Devon and Cornwall Police", "Our officers are")]
+
+
+def test_a_place_between_an_article_and_a_noun_describes_someone_unnamed():
+    """Held-out 10 (DW): "the Berlin wine merchant said" is no statement of Berlin; fundus
+    NationalPost: "The U.S. secretary of state says" is the secretary of state the article names,
+    a role whose qualifier has full stops."""
+    text = (
+        "“If Pinot Noir is a distinguished gentleman, then this is an elegant lady,” the Berlin wine merchant said.\n"
+        "Secretary of State Marco Rubio spoke on Tuesday. The U.S. secretary of state says in a post that "
+        "“I am monitoring the situation between India and Pakistan closely.”"
+    )
+    labelled = [("Berlin", "Berlin", "GPE"), ("Marco Rubio", "Marco Rubio", "PERSON"), ("U.S.", "U.S.", "GPE")]
+    assert speakers(text, *labelled) == [("Marco Rubio", "I am monitoring")]
