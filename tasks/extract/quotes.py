@@ -72,8 +72,10 @@ _ORG_ROLES = (
     r"post|tweet|email|university|college|school|hospital|charity|foundation|museum"
 )
 _GROUP_RE = re.compile(rf"\b(?:{_PERSON_ROLES})s\b")
+# Words that end a noun phrase: "a hate crime by police" names no police.
+_PHRASE_BREAKS = r"(?:by|of|in|on|at|for|with|from|to|as|and|or|that|which|who|was|were|is|are|has|had|have)"
 _ROLE_RE = re.compile(
-    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[\w’'-]+(?:\.\w+)*\.?\s+){{0,3}}"
+    rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?!{_PHRASE_BREAKS}\b)[\w’'-]+(?:\.\w+)*\.?\s+){{0,3}}"
     rf"(?:(?P<person>(?i:{_PERSON_ROLES}))|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
 )
 # A person named right after these words is an object, not the one speaking ("after meeting X").

@@ -573,3 +573,13 @@ def test_a_place_between_an_article_and_a_noun_describes_someone_unnamed():
     )
     labelled = [("Berlin", "Berlin", "GPE"), ("Marco Rubio", "Marco Rubio", "PERSON"), ("U.S.", "U.S.", "GPE")]
     assert speakers(text, *labelled) == [("Marco Rubio", "I am monitoring")]
+
+
+def test_a_role_word_after_a_preposition_is_not_the_speaker_phrase():
+    """Throughput (Belfast Live): "The signs, which are being investigated as a hate crime by police,
+    … called on landlords to “…”": "a hate crime by police" is no speaker."""
+    text = (
+        "The signs, which are being investigated as a hate crime by police, were put up this week and called "
+        "on landlords to “stop housing people from other communities”."
+    )
+    assert speakers(text) == []
