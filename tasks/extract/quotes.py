@@ -106,6 +106,7 @@ _TITLE_ROLES = {
 }
 # People who speak for an organisation: unnamed, the organisation is the speaker.
 _SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}
+_SPOKESPERSON_FOR_RE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?:[\w’'-]+\s+)?(?:spokesman|spokeswoman|spokesperson)\s+(?:for|of|at)\s+(?:the\s+)?")
 _MALE = {"he", "him", "his", "himself"}
 _FEMALE = {"she", "her", "hers", "herself"}
 _SAID_PRONOUN_RE = re.compile(r"\s*,?\s*(?:\w+\s+){0,1}?(?:said|says|added|told \w+|explained|insisted|claimed|admitted)\s+(?:that\s+)?(he|she)\b")
@@ -344,6 +345,17 @@ class _Resolver:
             return a + tokens[0].start(), b, None
         return None
 
+    def _spokesperson_for(self, start: int, end: int) -> Entity | None:
+        """The organisation of "a spokesperson for X said" in text[start:end]: who a later "he said"
+        speaks for when the spokesperson is not named."""
+        match = _SPOKESPERSON_FOR_RE.search(self.text, start, end)
+        cue = _CUE_RE.search(self.text, match.end(), end) if match else None
+        if cue is None:
+            return None
+        # the first organisation named before the verb ("… for the Universities and Colleges
+        # Employers' Association (UCEA) said": NER may find only the abbreviation)
+        return next((e for e in self.all_entities if e.label == "ORG" and match.end() <= e.start_char < cue.start()), None)
+
     def _lower_case(self, word: str) -> bool:
         """True when the article writes this capitalised word in lower case somewhere ("After" / "after")."""
         return bool(re.search(rf"\b{re.escape(word.rstrip('.').lower())}\b", self.text))
@@ -405,6 +417,9 @@ class _Resolver:
                     # no name opens it: a sentence with a named speaker ("Author X, from Y, said …") gives the topic
                     speaker = self._speaker_sentence(s, min(t, before))
                     if speaker is None:
+                        body = self._spokesperson_for(s, min(t, before))
+                        if body is not None:
+                            return body.name, body.name, body.start_char  # "a spokesperson for X said …"
                         continue
                     if self.gender(speaker.name) not in (None, gender):
                         return None

@@ -583,3 +583,15 @@ def test_a_role_word_after_a_preposition_is_not_the_speaker_phrase():
         "on landlords to “stop housing people from other communities”."
     )
     assert speakers(text) == []
+
+
+def test_he_after_an_unnamed_spokesperson_for_an_organisation_is_the_organisation():
+    """Held-out 10 (the Guardian): "a spokesperson for the … Association (UCEA) said …" and then
+    "“…,” he said": the organisation speaks, not the person quoted before."""
+    text = (
+        "“We need an honest conversation about casual contracts,” Jo Grady said.\n"
+        "But a spokesperson for the Universities and Colleges Employers’ Association (UCEA) said its members had cut them.\n"
+        "“UCEA has worked with the unions to understand employment across the sector,” he said."
+    )
+    labelled = [("Jo Grady", "Jo Grady", "PERSON"), ("UCEA", "UCEA", "ORG")]
+    assert speakers(text, *labelled) == [("Jo Grady", "We need an"), ("UCEA", "UCEA has worked")]
