@@ -106,7 +106,7 @@ _TITLE_ROLES = {
 }
 # People who speak for an organisation: unnamed, the organisation is the speaker.
 _SPOKES_ROLES = {"spokesman", "spokeswoman", "spokesperson"}
-_SPOKESPERSON_FOR_RE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?:[\w’'-]+\s+)?(?:spokesman|spokeswoman|spokesperson)\s+(?:for|of|at)\s+(?:the\s+)?")
+_SPOKESPERSON_FOR_RE = re.compile(rf"\b(?:[Aa]n?|[Tt]he)\s+(?:[\w’'-]+\s+)?(?:{'|'.join(sorted(_SPOKES_ROLES))})\s+(?:for|of|at)\s+(?:the\s+)?")
 _MALE = {"he", "him", "his", "himself"}
 _FEMALE = {"she", "her", "hers", "herself"}
 _SAID_PRONOUN_RE = re.compile(r"\s*,?\s*(?:\w+\s+){0,1}?(?:said|says|added|told \w+|explained|insisted|claimed|admitted)\s+(?:that\s+)?(he|she)\b")
