@@ -814,13 +814,14 @@ def _attribute_from_heading(text: str, resolver: _Resolver, paragraph: tuple[int
     possessive. A title alone ("King", "President") is the one person the article names with that
     title ("King Charles"); a name is the article's person or organisation of that name."""
     start, end = paragraph
-    heading = text[start:end].strip()
+    line = text[start:end]
+    heading = line.strip()
     if len(heading) > _HEADING_MAX_CHARS or heading[-1:] in ".!?,;”’\"'" or not _IN_FULL_RE.search(heading):
         return None
     match = _FULL_TEXT_HEADING_RE.search(heading)
     if match is None:
         return None
-    offset = start + (len(text[start:end]) - len(text[start:end].lstrip())) + match.start(1)
+    offset = start + len(line) - len(line.lstrip()) + match.start(1)  # where the name is in the text
     people = [e for e in resolver.all_entities if e.label == "PERSON"]
     words = match.group(1).split()
     for first in range(len(words)):  # "Read Conor O'Brien's statement": the longest name that is someone's
