@@ -1,6 +1,6 @@
 """Entity quality (PERSON, ORG, GPE) against the hand-labelled set benchmarks/gold/entities.jsonl.
 
-    .venv/bin/python benchmarks/eval_entities.py [--show-errors]
+    .venv/bin/python benchmarks/eval_entities.py [--gold benchmarks/gold/entities_heldout.jsonl] [--show-errors]
 
 Scored per article on the set of distinct normalised names per label (what an analyst
 counts: "which people does this article mention"), micro-averaged over articles. A gold
@@ -35,9 +35,9 @@ def key(name: str) -> str:
     return name[4:] if name.startswith("the ") else name
 
 
-def evaluate(show_errors: bool = False) -> dict:
+def evaluate(show_errors: bool = False, gold_path: Path = GOLD) -> dict:
     """Precision, recall and F1 per label and overall."""
-    gold_rows = [json.loads(line) for line in GOLD.open(encoding="utf-8")]
+    gold_rows = [json.loads(line) for line in gold_path.open(encoding="utf-8")]
     manifest = {json.loads(line)["id"]: json.loads(line) for line in (EVAL / "fundus" / "manifest.jsonl").open(encoding="utf-8")}
     with tarfile.open(EVAL / "fundus" / "pages.tar.gz") as archive:
         pages = [
@@ -77,8 +77,10 @@ def evaluate(show_errors: bool = False) -> dict:
 def main() -> None:
     """Print the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--gold", type=Path, default=GOLD, help="labelled set (default: %(default)s)")
     parser.add_argument("--show-errors", action="store_true")
-    print(json.dumps(evaluate(parser.parse_args().show_errors), indent=1))
+    args = parser.parse_args()
+    print(json.dumps(evaluate(args.show_errors, args.gold), indent=1))
 
 
 if __name__ == "__main__":
