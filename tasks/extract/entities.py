@@ -31,7 +31,9 @@ TITLES = {
     "princess", "pope", "rev", "father", "sheikh", "ambassador", "commissioner", "chairman", "chief",
     "coach", "former", "late", "foreign", "defence", "defense", "interior", "finance",
     # Commonwealth press: "Adv Tšosane" (advocate), "Hon. X", "Cllr Y"
-    "adv", "advocate", "hon", "honourable", "cllr", "councillor",
+    "adv", "advocate", "hon", "honourable", "cllr", "councillor", "councilor", "councilman", "councilwoman",
+    # Malaysian and Bruneian honorifics: "Datuk Seri Anwar Ibrahim", "Tan Sri X" ("tan" is also a surname)
+    "datuk", "dato", "dato’", "dato'", "datin", "seri", "tun", "tunku", "tengku",
 }
 _NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 _SPEECH_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|added|explained|noted|stated|argued|wrote|asked)\b")
@@ -210,6 +212,88 @@ def _trim_lowercase_lead(text: str, start: int, end: int) -> int:
         start += match.end()
 
 
+_INNER_POSSESSIVE_RE = re.compile(r"['’]s\s+(?=[A-Z])")
+
+
+def _split_possessives(text: str, spans: list[list]) -> None:
+    """A name NER ran across a possessive is cut in two when the part before it is a name of
+    its own ("Ukraine’s Air Force", "Ange Postecoglou’s Champions League", "Joe Biden’s Son").
+
+    - An organisation or place: the part before is a name the article mentions elsewhere or a
+      known place, and the part after has two words or more; the part before takes the label of
+      its other mentions (a place: GPE), the part after keeps the span's label. A one-word part
+      after ("Moore’s Law", "Harvey's Clinic", "Earth’s Future") keeps the name whole.
+    - A person: the part before is a name the article mentions elsewhere; what follows a
+      person's possessive is a thing ("Son", "Pullman") and is dropped.
+    A title or common noun before the possessive ("King’s Speech", "Citizen’s Advice Bureau",
+    "the Donetsk People’s Republic") keeps the name whole.
+    """
+    places = place_names()
+    elsewhere: dict[str, str] = {}
+    for start, end, label in spans:
+        if not _INNER_POSSESSIVE_RE.search(text, start, end):
+            elsewhere.setdefault(_strip_article(text[start:end]).casefold(), label)
+    result = []
+    for start, end, label in spans:
+        match = _INNER_POSSESSIVE_RE.search(text, start, end)
+        head = _strip_article(text[start : match.start()]) if match else ""
+        head_label = elsewhere.get(head.casefold())
+        if label != "PERSON":
+            head_label = head_label or ("GPE" if head in places else None)
+            if len(text[match.end() if match else end : end].split()) < 2:
+                head_label = None
+        if match is None or head_label is None or head.casefold() in TITLES:
+            result.append([start, end, label])
+            continue
+        result.append([match.start() - len(head), match.start(), head_label])
+        if label != "PERSON":
+            result.append([match.end(), end, label])
+    spans[:] = result
+
+
+def _join_split_names(text: str, spans: list[list]) -> None:
+    """One name NER cut in two becomes one span again:
+    - an organisation, "of" and a place ("American Civil Liberties Union" + "of" + "Indiana",
+      "Supreme Court" + "of" + "Israel"): the organisation;
+    - two organisations one space apart, every word capitalised or a particle ("the Public
+      Service Co-ordinating" + "Bargaining Council");
+    - a name ending in a particle and the name after it, same label ("Democratic Republic of
+      the" + "Congo"): no name ends with "of" or "the".
+    """
+    result: list[list] = []
+    for span in spans:
+        if result:
+            before = result[-1]
+            gap = text[before[1] : span[0]]
+            words = text[before[0] : span[1]].split()
+            joined = (before[2] == "ORG" and span[2] == "GPE" and gap == " of ") or (
+                gap == " " and before[2] == span[2] and (
+                    text[before[0] : before[1]].split()[-1] in _NAME_PARTICLES
+                    or (span[2] == "ORG" and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words[1:]))
+                )
+            )
+            if joined:
+                result[-1] = [before[0], span[1], before[2]]
+                continue
+        result.append(span)
+    spans[:] = result
+
+
+def _trim_common_lead(text: str, start: int, end: int, label: str) -> int:
+    """Skip a capitalised common word that opens a sentence before a person's full name
+    ("Novelist Jo Watson, from Johannesburg", "Chefs Jamie Oliver and …"): the article writes
+    the same word in lower case elsewhere ("romance novelist Shameez Patel"). Only before a
+    name of two or more words, so a one-word surname is never left alone."""
+    tokens = text[start:end].split()
+    if label != "PERSON" or len(tokens) < 3 or not tokens[0][:1].isupper() or tokens[0].isupper():
+        return start
+    if start > 0 and text[start - 1] != "\n" and not re.search(r"[.!?][\"”’]?\s$", text[max(0, start - 3) : start]):
+        return start
+    if not re.search(r"(?<![\w’'-])" + re.escape(tokens[0].lower()) + r"(?![\w’'-])", text):
+        return start
+    return start + re.match(r"\S+\s+", text[start:end]).end()
+
+
 def _has_org_word(surface: str) -> bool:
     return any(t[:1].isupper() and t.lower().strip(".,") in ORG_WORDS for t in _tokens(surface))
 
@@ -316,6 +400,23 @@ def _relabel_places(text: str, spans: list[list]) -> None:
         span[2] = "GPE"
 
 
+_HOME_AFTER_PERSON_RE = re.compile(r",(?: (?:aged )?\d{1,3},)? from $")
+
+
+def _relabel_hometowns(text: str, spans: list[list]) -> None:
+    """"<person>, from <X>" (captions, local news: "Arini Vlotman, from Durban", "Jo Smith, 34,
+    from Leeds"): X is where the person lives, a place, when NER called it an organisation or a
+    person, it has at most two words, none an organisation word, and it is not an acronym."""
+    for before, span in zip(spans, spans[1:]):
+        surface = text[span[0] : span[1]]
+        if (
+            before[2] == "PERSON" and span[2] in ("ORG", "PERSON") and _HOME_AFTER_PERSON_RE.fullmatch(text[before[1] : span[0]])
+            and len(surface.split()) <= 2 and not surface.isupper() and not _has_org_word(surface)
+            and surface[:1].isupper()
+        ):
+            span[2] = "GPE"
+
+
 def _vote_labels(text: str, spans: list[list]) -> None:
     """One label per name within an article: the one NER gave most of its mentions.
 
@@ -365,12 +466,18 @@ def entities_from_spans(text: str, found: Iterable[tuple[int, int, str]]) -> lis
             continue
         start, end = _tidy_span(text, ent_start, ent_end)
         start = _trim_lowercase_lead(text, start, end)
+        start = _trim_common_lead(text, start, end, label)
         if end - start < 2 or not any(c.isalpha() for c in text[start:end]):
             continue
+        if label == "PERSON" and all(t.lower().rstrip(".") in TITLES for t in text[start:end].split()):
+            continue  # titles without a name ("Datuk Seri" before a name NER tagged apart)
         spans.append([start, end, label])
+    _split_possessives(text, spans)
+    _join_split_names(text, spans)
     _relabel_by_context(text, spans)
     _add_missed_mentions(text, spans)
     _relabel_places(text, spans)
+    _relabel_hometowns(text, spans)
     _vote_labels(text, spans)
     names = normalise_names([(text[s:e], label) for s, e, label in spans])
     return [Entity(text[s:e], name, label, s, e) for (s, e, label), name in zip(spans, names)]

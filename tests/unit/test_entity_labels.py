@@ -5,9 +5,14 @@ from __future__ import annotations
 from tasks.extract.entities import (
     NER_PIECE_CHARS,
     _add_missed_mentions,
+    _join_split_names,
     _relabel_by_context,
+    _relabel_hometowns,
     _relabel_places,
+    _split_possessives,
+    _trim_common_lead,
     _trim_lowercase_lead,
+    entities_from_spans,
     extract_entities,
     ner_pieces,
 )
@@ -111,3 +116,63 @@ def test_cities_and_countries_called_loc_are_places_but_continents_stay_loc():
     spans = spans_of(text, ("Kharkiv", "LOC", 0), ("Asia", "LOC", 0), ("Europe", "LOC", 0))
     _relabel_places(text, spans)
     assert labels(text, spans) == [("Kharkiv", "GPE"), ("Asia", "LOC"), ("Europe", "LOC")]
+
+
+def test_a_name_across_a_possessive_is_cut_when_the_part_before_is_a_name_of_its_own():
+    text = (
+        "Ukraine said so. Ukraine’s Air Force and the Citizen’s Advice Bureau agreed, "
+        "as did Moore’s Law fans. Joe Biden’s Son met Joe Biden."
+    )
+    spans = spans_of(
+        text, ("Ukraine", "GPE", 0), ("Ukraine’s Air Force", "ORG", 0), ("Citizen’s Advice Bureau", "ORG", 0),
+        ("Moore’s Law", "ORG", 0), ("Joe Biden’s Son", "PERSON", 0), ("Joe Biden", "PERSON", 1),
+    )
+    _split_possessives(text, spans)
+    assert labels(text, spans) == [
+        ("Ukraine", "GPE"), ("Ukraine", "GPE"), ("Air Force", "ORG"),  # a place before, two words after
+        ("Citizen’s Advice Bureau", "ORG"),  # "Citizen" is no name of its own
+        ("Moore’s Law", "ORG"),  # one word after: whole
+        ("Joe Biden", "PERSON"), ("Joe Biden", "PERSON"),  # after a person's possessive: a thing, dropped
+    ]
+
+
+def test_names_ner_cut_in_two_are_joined():
+    text = (
+        "The American Civil Liberties Union of Indiana sued. Troops left the Democratic Republic of the Congo "
+        "and the Public Service Co-ordinating Bargaining Council met. Apple Google"
+    )
+    spans = spans_of(
+        text, ("American Civil Liberties Union", "ORG", 0), ("Indiana", "GPE", 0), ("Democratic Republic of the", "GPE", 0),
+        ("Congo", "GPE", 0), ("Public Service Co-ordinating", "ORG", 0), ("Bargaining Council", "ORG", 0),
+        ("Apple", "PERSON", 0), ("Google", "PERSON", 0),
+    )
+    _join_split_names(text, spans)
+    assert labels(text, spans) == [
+        ("American Civil Liberties Union of Indiana", "ORG"), ("Democratic Republic of the Congo", "GPE"),
+        ("Public Service Co-ordinating Bargaining Council", "ORG"), ("Apple", "PERSON"), ("Google", "PERSON"),
+    ]
+
+
+def test_a_capitalised_common_word_opening_a_sentence_leaves_a_full_name():
+    text = "Romance novelist Ann Lee spoke.\nNovelist Jo Watson read. Will Smith came. Bill de Blasio too."
+    for surface, expected in [("Novelist Jo Watson", "Jo Watson"), ("Will Smith", "Will Smith"), ("Bill de Blasio", "Bill de Blasio")]:
+        start = text.index(surface)
+        assert text[_trim_common_lead(text, start, start + len(surface), "PERSON") : start + len(surface)] == expected
+    start = text.index("Novelist")
+    assert _trim_common_lead(text, start, start + len("Novelist Jo Watson"), "ORG") == start  # people only
+
+
+def test_a_persons_hometown_after_a_comma_and_from_is_a_place():
+    text = "Arini Vlotman, from Durban, spoke. Jo Smith, 34, from Melkbosstrand, and Lauren Nel from Natural Justice, Ann Lee, from UCT."
+    spans = spans_of(
+        text, ("Arini Vlotman", "PERSON", 0), ("Durban", "ORG", 0), ("Jo Smith", "PERSON", 0), ("Melkbosstrand", "PERSON", 0),
+        ("Lauren Nel", "PERSON", 0), ("Natural Justice", "ORG", 0), ("Ann Lee", "PERSON", 0), ("UCT", "ORG", 0),
+    )
+    _relabel_hometowns(text, spans)
+    assert [label for *_, label in spans] == ["PERSON", "GPE", "PERSON", "GPE", "PERSON", "ORG", "PERSON", "ORG"]
+
+
+def test_titles_without_a_name_are_no_person():
+    text = "Prime Minister Datuk Seri Anwar Ibrahim travelled."
+    found = [(text.index("Datuk Seri"), text.index("Datuk Seri") + 10, "PERSON"), (text.index("Anwar"), text.index(" travelled"), "PERSON")]
+    assert [(e.text, e.name) for e in entities_from_spans(text, found)] == [("Anwar Ibrahim", "Anwar Ibrahim")]
