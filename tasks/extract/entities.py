@@ -298,6 +298,10 @@ def _has_org_word(surface: str) -> bool:
     return any(t[:1].isupper() and t.lower().strip(".,") in ORG_WORDS for t in _tokens(surface))
 
 
+# ", 19," / ", also 19," / ", aged 34," / ", 49 years old" right after a name: a person's age.
+_AGE_AFTER_RE = re.compile(r", (?:also |now |aged |both )?\d{1,3}(?:,(?!\d)| years? old\b)")
+
+
 def _relabel_by_context(text: str, spans: list[list]) -> None:
     """Labels the small model gets wrong but the article settles.
 
@@ -305,6 +309,7 @@ def _relabel_by_context(text: str, spans: list[list]) -> None:
     - A single word that is the first or last name of a person the article names in full
       ("Ebrard" after "Marcelo Ebrard") is that person, not an ORG or a place.
     - A name right after an honorific ("Mr.", "Gen.", "Sen.") is a person.
+    - A name followed by an age ("Bianca Jones, also 19, died", "Wilson, 49, said") is a person.
     """
     places = place_names()
     full_names = [person_core(text[s:e]) for s, e, label in spans if label == "PERSON"]
@@ -324,8 +329,8 @@ def _relabel_by_context(text: str, spans: list[list]) -> None:
                 continue
         previous = text[max(0, start - 8) : start].split()
         if (
-            previous and previous[-1].lower().rstrip(".") in HONORIFICS and len(tokens) <= 3
-            and all(t[:1].isupper() for t in tokens) and not _has_org_word(surface)
+            (previous and previous[-1].lower().rstrip(".") in HONORIFICS or (_AGE_AFTER_RE.match(text, end) and not surface.isupper()))
+            and len(tokens) <= 3 and all(t[:1].isupper() for t in tokens) and not _has_org_word(surface)
         ):
             span[2] = "PERSON"
 

@@ -56,6 +56,13 @@ def test_names_with_organisation_words_are_organisations():
     assert [label for *_, label in spans] == ["ORG", "ORG"]
 
 
+def test_a_name_followed_by_an_age_is_a_person():
+    text = "Her friend Bianca Jones, also 19, died. Wilson, 49, said so; the Global Fire Emissions Database, 8,668 fires."
+    spans = spans_of(text, ("Bianca Jones", "ORG", 0), ("Wilson", "GPE", 0), ("Global Fire Emissions Database", "ORG", 0))
+    _relabel_by_context(text, spans)
+    assert [label for *_, label in spans] == ["PERSON", "PERSON", "ORG"]
+
+
 def test_a_name_after_an_honorific_is_a_person():
     text = "Yesterday Mr. Tester voted, and Gen. Kuznetsov left; the Senate did not."
     spans = spans_of(text, ("Tester", "GPE", 0), ("Kuznetsov", "ORG", 0), ("Senate", "ORG", 0))
