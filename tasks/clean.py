@@ -210,7 +210,7 @@ def json_ld_authors(article: dict | None, objects: list[dict], organisations: li
         if isinstance(name, list):
             name = ", ".join(n for n in name if isinstance(n, str))
         if isinstance(name, str) and name.strip():
-            names.append(" ".join(html_unescape(name).split()))
+            names.append(_unescaped(name))
     return names
 
 
@@ -700,6 +700,11 @@ _H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.IGNORECASE | re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
+def _unescaped(text: str) -> str:
+    """Markup text as read: entities unescaped, whitespace runs folded to one space."""
+    return " ".join(html_unescape(text).split())
+
+
 def _fold(text: str) -> str:
     return " ".join(_INVISIBLE_RE.sub("", html_unescape(text)).split()).casefold()
 
@@ -751,7 +756,7 @@ def _agreed_headline(markup: tuple[list[str], list[str]], headline: str | None) 
     h1s, metas = markup
     if not (headline and h1s and metas):
         return None
-    sources = [" ".join(html_unescape(text).split()) for text in (headline, _TAG_RE.sub("", h1s[0]), metas[0])]
+    sources = [_unescaped(text) for text in (headline, _TAG_RE.sub("", h1s[0]), metas[0])]
     return sources[0] if sources[0] and len({_fold(text) for text in sources}) == 1 else None
 
 
@@ -777,23 +782,20 @@ def normalise_title(
     agreed = _agreed_headline(markup, headline)
     if agreed is not None:
         return agreed
-    candidates = _page_headlines(markup, headline)
-    for candidate in candidates:
-        text = " ".join(html_unescape(candidate).split())
+    candidates = [_unescaped(candidate) for candidate in _page_headlines(markup, headline)]
+    for text in candidates:
         inner = _fold(text)
         rest = folded[len(inner) :]
         # "Headline - Site …": the page's headline followed by anything after a separator
         if len(inner) >= 15 and folded.startswith(inner) and rest and _TITLE_SEPARATOR_RE.match(title[len(text) :] or " "):
             return text
     # "Section | Headline | Site": the page's headline as a whole segment run further in
-    for candidate in candidates:
-        text = " ".join(html_unescape(candidate).split())
+    for text in candidates:
         if len(text) >= 25 and (found := _segment_run(title, text)):
             return found
     # "Kicker: Headline | Section - Site": the page's headline after a kicker and before more segments
     # (a kicker before a headline that ends the title stays: for many publishers it is part of it)
-    for candidate in candidates:
-        text = " ".join(html_unescape(candidate).split())
+    for text in candidates:
         start = title.find(text) if len(text) >= 25 else -1
         if start > 0 and title[:start].rstrip().endswith(":") and _TITLE_SEPARATOR_RE.match(title[start + len(text) :]):
             return text
