@@ -349,12 +349,25 @@ class _Resolver:
         """The organisation of "a spokesperson for X said" in text[start:end]: who a later "he said"
         speaks for when the spokesperson is not named."""
         match = _SPOKESPERSON_FOR_RE.search(self.text, start, end)
-        cue = _CUE_RE.search(self.text, match.end(), end) if match else None
-        if cue is None:
-            return None
+        return self._spoken_for(match, end) if match else None
+
+    def _sentence_end(self, position: int, end: int) -> int:
+        """The end of the sentence holding `position`, at most `end`."""
+        return next((min(t, end) for s, t in self.sentences if s <= position < t), end)
+
+    def _spoken_for(self, match: re.Match, end: int) -> Entity | None:
+        """The organisation X of a `_SPOKESPERSON_FOR_RE` match ("a spokesperson for X said",
+        "said a spokesman for X."): the first organisation named between "for" and the speech
+        verb, or within 60 characters when the verb came first; before `end`."""
+        cue = _CUE_RE.search(self.text, match.end(), end)
+        limit = cue.start() if cue else min(end, match.end() + 60)
         # the first organisation named before the verb ("… for the Universities and Colleges
         # Employers' Association (UCEA) said": NER may find only the abbreviation)
-        return next((e for e in self.all_entities if e.label == "ORG" and match.end() <= e.start_char < cue.start()), None)
+        # (NER's span may start with the "the" the pattern took: "for [the Metropolitan Police]")
+        return next(
+            (e for e in self.all_entities if e.label == "ORG" and match.start() < e.start_char < limit and e.end_char > match.end()),
+            None,
+        )
 
     def _lower_case(self, word: str) -> bool:
         """True when the article writes this capitalised word in lower case somewhere ("After" / "after")."""
@@ -515,8 +528,12 @@ class _Resolver:
             phrase = match.group(0)
             definite = phrase.split()[0].lower() in ("the", "this", "that")
             if (match.group("person") or "").lower() in _SPOKES_ROLES and not definite and not match.group("plural"):
-                # "a bureau spokesperson said": the organisation named last speaks
-                entity = self._latest(match.start(), lambda e: e.label == "ORG" and not is_outlet(self.text, e))
+                # "a spokesperson for X said": X speaks; "a bureau spokesperson said": the organisation named last
+                sentence_end = self._sentence_end(match.end(), end)
+                spoken_for = _SPOKESPERSON_FOR_RE.match(self.text, match.start(), sentence_end)
+                entity = (spoken_for and self._spoken_for(spoken_for, sentence_end)) or self._latest(
+                    match.start(), lambda e: e.label == "ORG" and not is_outlet(self.text, e)
+                )
                 if entity:
                     found.append(_Mention(match.start(), match.end(), entity.name, entity.name, role=True))
                     continue

@@ -595,3 +595,15 @@ def test_he_after_an_unnamed_spokesperson_for_an_organisation_is_the_organisatio
     )
     labelled = [("Jo Grady", "Jo Grady", "PERSON"), ("UCEA", "UCEA", "ORG")]
     assert speakers(text, *labelled) == [("Jo Grady", "We need an"), ("UCEA", "UCEA has worked")]
+
+
+def test_a_spokesperson_for_a_named_organisation_speaks_for_that_one_not_the_last_named():
+    text = (
+        "Keir Starmer met the Home Office on Tuesday. The talks were long.\n"
+        "“We welcome the decision and will study it,” a spokesperson for the Metropolitan Police said.\n"
+        "“This is a good day for all,” said a spokesman for Amnesty International."
+    )
+    assert speakers(
+        text, ("Keir Starmer", "Keir Starmer", "PERSON"), ("the Home Office", "Home Office", "ORG"),
+        ("the Metropolitan Police", "Metropolitan Police", "ORG"), ("Amnesty International", "Amnesty International", "ORG"),
+    ) == [("Metropolitan Police", "We welcome the"), ("Amnesty International", "This is a")]
