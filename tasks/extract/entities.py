@@ -32,6 +32,8 @@ TITLES = {
     "coach", "former", "late", "foreign", "defence", "defense", "interior", "finance",
     # Commonwealth press: "Adv Tšosane" (advocate), "Hon. X", "Cllr Y"
     "adv", "advocate", "hon", "honourable", "cllr", "councillor", "councilor", "councilman", "councilwoman",
+    # police and military ranks: "Supt Audley Peters", "Det Insp Jane Hill", "Detective Sergeant X"
+    "supt", "superintendent", "insp", "inspector", "det", "detective", "sergeant", "constable", "cpl", "corporal",
     # Malaysian and Bruneian honorifics: "Datuk Seri Anwar Ibrahim", "Tan Sri X" ("tan" is also a surname)
     "datuk", "dato", "dato’", "dato'", "datin", "seri", "tun", "tunku", "tengku",
 }
@@ -40,7 +42,7 @@ _SPEECH_AFTER_RE = re.compile(r"^\W{0,3}(?:said|says|told|added|explained|noted|
 # Honorifics that only ever stand before a person's name ("Mr. Ebrard", "Gen. Brown").
 HONORIFICS = {
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "lord", "lady", "gen", "lt", "col", "maj",
-    "capt", "sgt", "adm", "sen", "rep", "gov", "rev", "cllr", "pres",
+    "capt", "sgt", "adm", "sen", "rep", "gov", "rev", "cllr", "pres", "supt", "insp", "det", "cpl",
 }
 # Capitalised words that make a name an organisation ("Tokyo Metropolitan Police", "Washington Post").
 ORG_WORDS = {

@@ -63,6 +63,7 @@ _PERSON_ROLES = (
     r"source|aide|insider|witness|resident|neighbour|neighbor|friend|relative|colleague|member|activist|"
     r"protester|lawmaker|legislator|critic|supporter|victim|survivor|mother|father|mom|dad|wife|husband|fan|"
     r"adviser|advisor|strategist|deputy|assistant|counsel|organizer|organiser|consultant|editor|"
+    r"MP|MSP|MEP|congressman|congresswoman|"
     r"\d+-year-old"
 )
 _ORG_ROLES = (
@@ -157,7 +158,9 @@ _TRAILING_ATTRIBUTION_RE = re.compile(
 )
 _INTERVIEW_PARAGRAPHS = 4  # an answer after a question paragraph: its speaker was quoted this close before
 # "Harris senior adviser David Plouffe": the name after a role that another name qualifies
-_ROLE_GAP_RE = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}(?:{_PERSON_ROLES})\s+")
+# "Trump adviser Jason Miller", "DeSantis donor Dan Eberhart": a name, a role, the speaker's name
+_GAP_ROLES = r"donor|ally|allies|backer|rival|opponent|challenger|pollster|fundraiser|surrogate|staffer|confidant|loyalist"
+_ROLE_GAP_RE = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,3}}(?:{_PERSON_ROLES}|{_GAP_ROLES})\s+")
 _SIGNED_BY_RE = re.compile(
     r"\s+(?:the|a|an|their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:letter|statement|petition|memo|email|op-ed)\b,?\s+"
     r"(?:signed|co-signed|written|sent)\s+by\s+"
@@ -511,17 +514,27 @@ class _Resolver:
             (m.start, m.end) for m in found
             if not m.pronoun and any(e.start_char == m.start and e.label in ("GPE", "NORP") for e in self.all_entities)
         ]
+        org_modifiers = [
+            (m.start, m.end) for m in found
+            if not m.pronoun and not m.possessive and any(e.start_char == m.start and e.label == "ORG" for e in self.all_entities)
+        ]
         for match in _ROLE_RE.finditer(self.text, start, end):
             overlapping = [(s, t) for s, t in taken if s < match.end() and match.start() < t]
+            # "a veteran GOP strategist": an organisation describing a person is no speaker either,
+            # but "a Google spokesperson" speaks for Google (the organisation stays the mention)
+            gap = self.text[match.end() : match.end() + 30]
+            named_next = any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s in named_after)
+            describing = modifiers + (
+                org_modifiers if match.group("person") and match.group("person").lower() not in _SPOKES_ROLES and not named_next else []
+            )
             if overlapping and all(
-                (s, t) in modifiers and match.start() < s and t < match.end() for s, t in overlapping
+                (s, t) in describing and match.start() < s and t < match.end() for s, t in overlapping
             ):
                 # "the Florida fan", "a Kyiv resident": the place only describes the person
                 found = [m for m in found if (m.start, m.end) not in overlapping]
             elif overlapping:
                 continue
-            gap = self.text[match.end() : match.end() + 30]
-            if any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s in named_after):
+            if named_next:
                 continue  # "spokesperson Michèle LaRose": the name that follows is the speaker
             if any(0 <= s - match.end() <= 60 and _APPOSITIVE_GAP_RE.fullmatch(self.text[match.end() : s]) for s in people_after):
                 continue  # "The Leader of Burnley Council, Councillor Afrasiab Anwar, said": so does this one

@@ -183,3 +183,9 @@ def test_titles_without_a_name_are_no_person():
     text = "Prime Minister Datuk Seri Anwar Ibrahim travelled."
     found = [(text.index("Datuk Seri"), text.index("Datuk Seri") + 10, "PERSON"), (text.index("Anwar"), text.index(" travelled"), "PERSON")]
     assert [(e.text, e.name) for e in entities_from_spans(text, found)] == [("Anwar Ibrahim", "Anwar Ibrahim")]
+
+
+def test_police_ranks_are_titles_of_the_name():
+    text = "Superintendent Audley Peters spoke. Supt Peters said more, and Det Insp Jane Hill agreed."
+    found = [(text.index(s), text.index(s) + len(s), "PERSON") for s in ("Superintendent Audley Peters", "Supt Peters", "Det Insp Jane Hill")]
+    assert [e.name for e in entities_from_spans(text, found)] == ["Audley Peters", "Audley Peters", "Jane Hill"]

@@ -607,3 +607,38 @@ def test_a_spokesperson_for_a_named_organisation_speaks_for_that_one_not_the_las
         text, ("Keir Starmer", "Keir Starmer", "PERSON"), ("the Home Office", "Home Office", "ORG"),
         ("the Metropolitan Police", "Metropolitan Police", "ORG"), ("Amnesty International", "Amnesty International", "ORG"),
     ) == [("Metropolitan Police", "We welcome the"), ("Amnesty International", "This is a")]
+
+
+def test_the_mp_is_the_member_of_parliament_named_before():
+    text = (
+        "Chris Grayling warned on Monday that the sector faces cuts.\n"
+        "Speaking in the Commons, the Conservative MP said: “It does not need to be like this at all.”"
+    )
+    assert speakers(
+        text, ("Chris Grayling", "Chris Grayling", "PERSON"), ("Commons", "Commons", "ORG"), ("Conservative", "Conservative", "NORP")
+    ) == [("Chris Grayling", "It does not")]
+
+
+def test_a_name_a_role_and_a_name_before_the_verb_is_the_second_name():
+    text = "Ron DeSantis spoke well.\n\"DeSantis seemed above the fray,\" DeSantis donor Dan Eberhart said."
+    assert speakers(
+        text, ("Ron DeSantis", "Ron DeSantis", "PERSON"), ("DeSantis", "Ron DeSantis", "PERSON"),
+        ("DeSantis", "Ron DeSantis", "PERSON"), ("Dan Eberhart", "Dan Eberhart", "PERSON"),
+    ) == [("Dan Eberhart", "DeSantis seemed above")]
+
+
+def test_an_organisation_describing_an_unnamed_person_is_not_the_speaker_but_its_spokesperson_is():
+    text = (
+        "Ron DeSantis and Nikki Haley debated.\n"
+        "\"Haley and DeSantis clearly stand out on that stage,\" said a veteran GOP strategist who is not aligned.\n"
+        "Google met the FBI. “We take these reports seriously,” a Google spokesperson said.\n"
+        'A Nato official told the BBC that "Nato\'s founding treaty does not foresee any suspension".'
+    )
+    assert speakers(
+        text, ("Ron DeSantis", "Ron DeSantis", "PERSON"), ("Nikki Haley", "Nikki Haley", "PERSON"), ("GOP", "GOP", "ORG"),
+        ("Google", "Google", "ORG"), ("FBI", "FBI", "ORG"), ("Google", "Google", "ORG"), ("Nato", "Nato", "ORG"), ("BBC", "BBC", "ORG"),
+    ) == [
+        ("a veteran GOP strategist", "Haley and DeSantis"),
+        ("Google", "We take these"),
+        ("Nato", "Nato's founding treaty"),  # a name right after the role ("told the BBC") keeps the organisation
+    ]
