@@ -45,6 +45,8 @@ _CUES = (
     r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
     r"lamented|laments|complained|complains|critici[sz]ed|critici[sz]es|remembered|remembers|joked|jokes|mused|"
     r"exclaimed|cautioned|cautions|countered|counters|retorted|reflected|boasted|pleaded|wondered|whispered|snapped|snaps|"
+    r"blasted|blasts|slammed|slams|fumed|fumes|raged|rages|ranted|rants|gushed|gushes|hit out|hits out|shouted|shouts|"
+    r"yelled|yells|screamed|screams|sighed|scoffed|bragged|brags|"
     r"speaking to|in an interview"
 )
 _CUE_RE = re.compile(rf"\b(?:{_CUES})\b", re.IGNORECASE)

@@ -642,3 +642,14 @@ def test_an_organisation_describing_an_unnamed_person_is_not_the_speaker_but_its
         ("Google", "We take these"),
         ("Nato", "Nato's founding treaty"),  # a name right after the role ("told the BBC") keeps the organisation
     ]
+
+
+def test_tabloid_speech_verbs_attribute_the_quote():
+    text = (
+        "Kelly Osbourne spoke on a podcast.\n"
+        "Referencing the scandal that erupted after Harry wore a costume to a party in 2005, Kelly also blasted: "
+        "“You were the prince of a country, and now look.”"
+    )
+    assert speakers(
+        text, ("Kelly Osbourne", "Kelly Osbourne", "PERSON"), ("Harry", "Harry", "PERSON"), ("Kelly", "Kelly Osbourne", "PERSON")
+    ) == [("Kelly Osbourne", "You were the")]
