@@ -187,22 +187,23 @@ def normalise_names(mentions: Sequence[tuple[str, str]]) -> list[str]:
     cores: list[list[str]] = []
     for surface, label in mentions:
         cores.append(person_core(surface) if label == "PERSON" else _tokens(_strip_article(surface)))
-    counts = Counter((" ".join(core), label) for core, (_, label) in zip(cores, mentions))
-    names = []
-    for core, (_, label) in zip(cores, mentions):
+    forms = list(dict.fromkeys((tuple(core), label) for core, (_, label) in zip(cores, mentions)))
+    resolved: dict[tuple[tuple[str, ...], str], str] = {}  # a name depends only on its form
+    for form, label in forms:
+        core = list(form)
         key = _meaningful(core) or core
         longer = [
-            other.split()
-            for other, other_label in counts
+            list(other)
+            for other, other_label in forms
             if other_label == label
-            and len(other.split()) > len(core)
-            and _is_subsequence(key, other.split())
-            and (label == "PERSON" or other.split()[-len(core) :] == core)
+            and len(other) > len(core)
+            and _is_subsequence(key, list(other))
+            and (label == "PERSON" or list(other[-len(core) :]) == core)
         ]
         # the longest form, unless two different people share the short one ("Soros")
         maximal = [t for t in longer if not any(t != u and _is_subsequence(t, u) for u in longer)]
-        names.append(" ".join(max(longer, key=len)) if len(maximal) == 1 else " ".join(core))
-    return names
+        resolved[form, label] = " ".join(max(longer, key=len)) if len(maximal) == 1 else " ".join(core)
+    return [resolved[tuple(core), label] for core, (_, label) in zip(cores, mentions)]
 
 
 def _trim_lowercase_lead(text: str, start: int, end: int) -> int:
