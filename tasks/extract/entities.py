@@ -232,19 +232,19 @@ def _split_possessives(text: str, spans: list[list]) -> None:
     "the Donetsk People’s Republic") keeps the name whole.
     """
     places = place_names()
+    matches = [_INNER_POSSESSIVE_RE.search(text, start, end) for start, end, _ in spans]
     elsewhere: dict[str, str] = {}
-    for start, end, label in spans:
-        if not _INNER_POSSESSIVE_RE.search(text, start, end):
+    for (start, end, label), match in zip(spans, matches):
+        if match is None:
             elsewhere.setdefault(_strip_article(text[start:end]).casefold(), label)
     result = []
-    for start, end, label in spans:
-        match = _INNER_POSSESSIVE_RE.search(text, start, end)
+    for (start, end, label), match in zip(spans, matches):
         head = _strip_article(text[start : match.start()]) if match else ""
         head_label = elsewhere.get(head.casefold())
-        if label != "PERSON":
+        if label != "PERSON" and match is not None:
             head_label = head_label or ("GPE" if head in places else None)
-            if len(text[match.end() if match else end : end].split()) < 2:
-                head_label = None
+            if len(text[match.end() : end].split()) < 2:
+                head_label = None  # "Moore’s Law": one word after, the name stays whole
         if match is None or head_label is None or head.casefold() in TITLES:
             result.append([start, end, label])
             continue

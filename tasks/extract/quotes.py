@@ -356,10 +356,6 @@ class _Resolver:
         match = _SPOKESPERSON_FOR_RE.search(self.text, start, end)
         return self._spoken_for(match, end) if match else None
 
-    def _sentence_end(self, position: int, end: int) -> int:
-        """The end of the sentence holding `position`, at most `end`."""
-        return next((min(t, end) for s, t in self.sentences if s <= position < t), end)
-
     def _spoken_for(self, match: re.Match, end: int) -> Entity | None:
         """The organisation X of a `_SPOKESPERSON_FOR_RE` match ("a spokesperson for X said",
         "said a spokesman for X."): the first organisation named between "for" and the speech
@@ -544,7 +540,8 @@ class _Resolver:
             definite = phrase.split()[0].lower() in ("the", "this", "that")
             if (match.group("person") or "").lower() in _SPOKES_ROLES and not definite and not match.group("plural"):
                 # "a spokesperson for X said": X speaks; "a bureau spokesperson said": the organisation named last
-                sentence_end = self._sentence_end(match.end(), end)
+                sentence_end = min(sentence_at(self.sentences, match.end())[1], end)
+                sentence_end = sentence_end if sentence_end > match.end() else end  # no sentence there: the window
                 spoken_for = _SPOKESPERSON_FOR_RE.match(self.text, match.start(), sentence_end)
                 entity = (spoken_for and self._spoken_for(spoken_for, sentence_end)) or self._latest(
                     match.start(), lambda e: e.label == "ORG" and not is_outlet(self.text, e)
