@@ -138,6 +138,11 @@ def test_run_over_a_feed_url_prints_a_clean_summary(tmp_path, env):
     assert result.returncode == 0, result.stderr
     assert_quiet(result)
     assert re.search(r"│ loaded\s+│\s+1 │", result.stdout) and "not_found 1" in result.stdout, result.stdout
+    # the time is the whole command's (start-up included), not only the flow's
+    elapsed = re.search(r"│ elapsed\s+│\s+([\d.]+) s │ ([\d.]+) inputs/s; start-up ([\d.]+) s", result.stdout)
+    assert elapsed, result.stdout
+    seconds, rate, start_up = map(float, elapsed.groups())
+    assert 0 < start_up < seconds and abs(rate - 2 / seconds) < 0.06, elapsed.groups()
 
 
 RUNTIME_CHECK = """
