@@ -297,7 +297,8 @@ def _trim_common_lead(text: str, start: int, end: int, label: str) -> int:
     return start + re.match(r"\S+\s+", text[start:end]).end()
 
 
-def _has_org_word(surface: str) -> bool:
+def has_org_word(surface: str) -> bool:
+    """A capitalised word of the name marks an organisation (\"University\", \"Council\", \"Times\")."""
     return any(t[:1].isupper() and t.lower().strip(".,") in ORG_WORDS for t in _tokens(surface))
 
 
@@ -320,7 +321,7 @@ def _relabel_by_context(text: str, spans: list[list]) -> None:
     for span in spans:
         start, end, label = span
         surface = text[start:end]
-        if label in ("PERSON", "GPE", "LOC", "NORP") and _has_org_word(surface):
+        if label in ("PERSON", "GPE", "LOC", "NORP") and has_org_word(surface):
             span[2] = "ORG"
             continue
         if label == "PERSON":
@@ -333,7 +334,7 @@ def _relabel_by_context(text: str, spans: list[list]) -> None:
         previous = text[max(0, start - 8) : start].split()
         if (
             (previous and previous[-1].lower().rstrip(".") in HONORIFICS or (_AGE_AFTER_RE.match(text, end) and not surface.isupper()))
-            and len(tokens) <= 3 and all(t[:1].isupper() for t in tokens) and not _has_org_word(surface)
+            and len(tokens) <= 3 and all(t[:1].isupper() for t in tokens) and not has_org_word(surface)
         ):
             span[2] = "PERSON"
 
@@ -419,7 +420,7 @@ def _relabel_hometowns(text: str, spans: list[list]) -> None:
         surface = text[span[0] : span[1]]
         if (
             before[2] == "PERSON" and span[2] in ("ORG", "PERSON") and _HOME_AFTER_PERSON_RE.fullmatch(text[before[1] : span[0]])
-            and len(surface.split()) <= 2 and not surface.isupper() and not _has_org_word(surface)
+            and len(surface.split()) <= 2 and not surface.isupper() and not has_org_word(surface)
             and surface[:1].isupper()
         ):
             span[2] = "GPE"

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 
 from tasks.extract.citations import is_cited_title, is_outlet, is_title_like
-from tasks.extract.entities import TITLES, person_core
+from tasks.extract.entities import TITLES, has_org_word, person_core
 from tasks.extract.spans import QuotedSpan, ends_abbreviation, paragraph_bounds, sentence_at
 from tasks.records import Entity, Quote
 
@@ -79,7 +79,7 @@ _GROUP_RE = re.compile(rf"\b(?:{_PERSON_ROLES})s\b")
 _PHRASE_BREAKS = r"(?:by|of|in|on|at|for|with|from|to|as|and|or|that|which|who|was|were|is|are|has|had|have)"
 _ROLE_RE = re.compile(
     rf"\b(?:[Tt]he|[Tt]his|[Tt]hat|[Aa]n?|[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:(?!{_PHRASE_BREAKS}\b)[\w’'-]+(?:\.\w+)*\.?\s+){{0,3}}"
-    rf"(?:(?P<person>(?i:{_PERSON_ROLES}))|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
+    rf"(?:[Vv]ice-|[Cc]o-|[Ee]x-)?(?:(?P<person>(?i:{_PERSON_ROLES}))|(?P<org>{_ORG_ROLES}))(?P<plural>s?)\b"
 )
 # A person named right after these words is an object, not the one speaking ("after meeting X").
 _OBJECT_BEFORE_RE = re.compile(
@@ -92,6 +92,10 @@ _NAME_AFTER_RE = re.compile(r"\s+(?:[a-z]+\s+){0,2}?((?:[A-Z][a-z]{1,4}\.\s+)?(?
 _NOT_NAMES = {"It", "He", "She", "They", "We", "I", "You", "The", "This", "That", "These", "Those", "A", "An", "But",
               "And", "Or", "So", "Then", "There", "Here", "Its", "His", "Her", "Their", "Our", "My", "Asked", "When"}
 _NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-]+){0,3})\s+$")
+# "as Montoya-Lewis herself said, “…”": a name after "as" and before a speech verb is its subject
+_AS_SUBJECT_RE = re.compile(rf"\s+(?:(?:him|her|them|it)sel(?:f|ves)\s+|[a-z]+ly\s+)?(?:(?:has|had|have)\s+)?(?:{_CUES})\b")
+# "… as the defence had claimed, it appeared he had “…”": a speech verb in an "as" clause
+_AS_CLAUSE_RE = re.compile(r"(?:^|[\s,(—–])[Aa]s\s+(?:[\w’'.-]+\s+){1,5}$")
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
@@ -263,6 +267,8 @@ class _Resolver:
             titled = True
         if titled and len(words) > 1 and re.fullmatch(r"[A-Z][\w’'-]*", words[-1]):
             words.pop()  # "a meeting with Nato Secretary General Mark Rutte": the body the title belongs to
+        if words and words[-1].lower() == "as" and _AS_SUBJECT_RE.match(self.text, entity.end_char):
+            return False  # "as Montoya-Lewis herself said": the subject of the verb
         return bool(_OBJECT_BEFORE_RE.search(" ".join(words) + " "))
 
     def _latest(self, before: int, wanted) -> Entity | None:
@@ -345,7 +351,11 @@ class _Resolver:
             if any(self._lower_case(t.group(0)) for t in tokens):
                 continue
             first = tokens[0].group(0).rstrip(".")
-            if not any(e.label not in _NOT_PERSON_LABELS and first in e.text.split() for e in self.all_entities):
+            if not any(
+                e.label not in _NOT_PERSON_LABELS and first in e.text.split()
+                and not (e.label == "ORG" and has_org_word(e.text))  # "Worcester" of "Worcester University"
+                for e in self.all_entities
+            ):
                 continue  # "Influenced by …, he": a capitalised word the article never names as anyone
             return a + tokens[0].start(), b, None
         return None
@@ -577,7 +587,12 @@ class _Resolver:
                 found.append(_Mention(match.start(), match.end(), " ".join(words), None, role=True))
                 continue
             else:
-                entity = self._latest(match.start(), lambda e: e.label == "ORG")
+                # "the court said": the court named last ("the 4th District Court of Appeal"), not
+                # whichever organisation was named last (the company it ruled against)
+                noun = re.compile(rf"\b{match.group('org')}\b", re.IGNORECASE)
+                entity = self._latest(match.start(), lambda e: e.label == "ORG" and bool(noun.search(e.name))) or self._latest(
+                    match.start(), lambda e: e.label == "ORG"
+                )
             name = entity.name if entity else phrase
             found.append(
                 _Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person")), role=True)
@@ -768,9 +783,20 @@ def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: in
     return (mention, cue.group(0).lower(), span.open) if mention else None
 
 
+def _in_as_clause(text: str, cue: re.Match, quote_open: int) -> bool:
+    """A speech verb in an aside ("as the defence had claimed,") that more words follow before the quote."""
+    return (
+        bool(_AS_CLAUSE_RE.search(text[max(0, cue.start() - 60) : cue.start()]))
+        and bool(re.match(r"\s*,", text[cue.end() : quote_open]))
+        and len(text[cue.end() : quote_open].split()) > 3
+    )
+
+
 def _attribute_before(text: str, resolver: _Resolver, span: QuotedSpan, start: int):
     """'Macron said that "…"' / 'according to X, … "…"' / 'X: "…"': the last cue before the quote."""
     cues = [c for c in _CUE_RE.finditer(text, start, span.open) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    while len(cues) > 1 and _in_as_clause(text, cues[-1], span.open):
+        cues.pop()  # "X said …, as the defence had claimed, he had “…”": X's verb, not the aside's
     if cues:
         mention = resolver.around_cue(start, span.open, cues[-1])
         if mention:

@@ -653,3 +653,50 @@ def test_tabloid_speech_verbs_attribute_the_quote():
     assert speakers(
         text, ("Kelly Osbourne", "Kelly Osbourne", "PERSON"), ("Harry", "Harry", "PERSON"), ("Kelly", "Kelly Osbourne", "PERSON")
     ) == [("Kelly Osbourne", "You were the")]
+
+
+def test_a_name_after_as_before_a_speech_verb_is_its_subject():
+    # "as" usually makes the name after it an object ("as Smith"); before a verb it is its subject
+    text = (
+        "Governor Jay Inslee appointed Raquel Montoya-Lewis. It is newsworthy, as Montoya-Lewis herself said, "
+        "“The most important thing is that I not be the last.”"
+    )
+    people = [("Jay Inslee", "Jay Inslee", "PERSON"), ("Raquel Montoya-Lewis", "Raquel Montoya-Lewis", "PERSON"),
+              ("Montoya-Lewis", "Raquel Montoya-Lewis", "PERSON")]
+    assert speakers(text, *people) == [("Raquel Montoya-Lewis", "The most important")]
+
+
+def test_the_court_is_the_court_named_last_not_the_last_organisation():
+    text = (
+        "The Appellate Court ruled against Amazon on Thursday. "
+        "“Amazon placed itself in the chain of distribution of the product,” explained the court in its ruling."
+    )
+    orgs = [("The Appellate Court", "Appellate Court", "ORG"), ("Amazon", "Amazon", "ORG")]
+    assert speakers(text, *orgs) == [("Appellate Court", "Amazon placed itself")]
+
+
+def test_a_speech_verb_in_an_aside_does_not_take_the_quote():
+    text = (
+        "Judge Tom Clayson said Axcell had played a leading role and that, rather than being exploited by others "
+        "as the defence had claimed, he had in fact “taken advantage of others” lower down the chain."
+    )
+    people = [("Tom Clayson", "Tom Clayson", "PERSON"), ("Axcell", "Bradley Axcell", "PERSON")]
+    assert speakers(text, *people) == [("Tom Clayson", "taken advantage of")]
+
+
+def test_a_word_of_an_organisations_name_opening_a_sentence_is_not_a_person():
+    text = (
+        "Prof David Green, vice-chancellor of Worcester University, agrees. "
+        "Worcester, unlike many other institutions, had a physical freshers’ weekend. "
+        "“Welcome weekend was well over 15 days ago now,” he says."
+    )
+    found = [("David Green", "David Green", "PERSON"), ("Worcester University", "Worcester University", "ORG")]
+    assert speakers(text, *found) == [("David Green", "Welcome weekend was")]
+
+
+def test_a_hyphenated_role_is_a_role():
+    text = (
+        "Ministers blamed the universities. A second vice-chancellor, who runs an elite research university, "
+        "agreed: “We baled the government out after the A-level fiasco.”"
+    )
+    assert speakers(text) == [("A second vice-chancellor", "We baled the")]
