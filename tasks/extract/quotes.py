@@ -96,6 +96,9 @@ _NAME_BEFORE_RE = re.compile(r"(?<![\w.])((?:[A-Z][\w’'-]+)(?:\s+[A-Z][\w’'-
 _AS_SUBJECT_RE = re.compile(rf"\s+(?:(?:him|her|them|it)sel(?:f|ves)\s+|[a-z]+ly\s+)?(?:(?:has|had|have)\s+)?(?:{_CUES})\b")
 # "… as the defence had claimed, it appeared he had “…”": a speech verb in an "as" clause
 _AS_CLAUSE_RE = re.compile(r"(?:^|[\s,(—–])[Aa]s\s+(?:[\w’'.-]+\s+){1,5}$")
+# "the zoo", "the airline": a common noun that may be the head of an organisation's name
+_THE_NOUN_RE = re.compile(r"\b[Tt]he\s+([a-z][a-z-]{2,})\b")
+_CUE_BEFORE_RE = re.compile(rf"\b(?:{_CUES})\s+$", re.IGNORECASE)
 _PASSIVE_RE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+$", re.IGNORECASE)
 _POSSESSIVE_AFTER_RE = re.compile(r"^['’‘]s?\b")
 _OUTLET_ROLES = {"newspaper", "paper", "daily", "broadcaster", "outlet", "magazine"}
@@ -531,7 +534,12 @@ class _Resolver:
             # "a veteran GOP strategist": an organisation describing a person is no speaker either,
             # but "a Google spokesperson" speaks for Google (the organisation stays the mention)
             gap = self.text[match.end() : match.end() + 30]
-            named_next = any(0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()]) for s in named_after)
+            named_next = any(
+                0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()])
+                # "The ministry says … the Security Council": a body's role, then a verb, then a name
+                and not (match.group("org") and _CUE_RE.search(gap[: s - match.end()]))
+                for s in named_after
+            )
             describing = modifiers + (
                 org_modifiers if match.group("person") and match.group("person").lower() not in _SPOKES_ROLES and not named_next else []
             )
@@ -597,7 +605,27 @@ class _Resolver:
             found.append(
                 _Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person")), role=True)
             )
+        found.extend(self._head_noun_mentions(start, end, found))
         return sorted(found, key=lambda m: m.start)
+
+    def _head_noun_mentions(self, start: int, end: int, found: list[_Mention]) -> list[_Mention]:
+        """'“…,” the zoo said' / 'said the airline': "the" and the last word of an organisation
+        the article named before ("Oakland Zoo") name that organisation, next to a speech verb."""
+        added = []
+        for match in _THE_NOUN_RE.finditer(self.text, start, end):
+            if any(m.start < match.end() and match.start() < m.end for m in found) or _ROLE_RE.match(self.text, match.start()):
+                continue  # a role ("the ministry") is the role rules' to resolve
+            if not (_CUE_RE.match(self.text, match.end() + 1) and self.text[match.end() : match.end() + 1] == " ") and not (
+                _CUE_BEFORE_RE.search(self.text[max(0, match.start() - 40) : match.start()])
+            ):
+                continue
+            word = match.group(1)
+            entity = self._latest(
+                match.start(), lambda e: e.label == "ORG" and len(e.name.split()) > 1 and e.name.split()[-1].lower() == word
+            )
+            if entity is not None:
+                added.append(_Mention(match.start(), match.end(), entity.name, entity.name, role=True))
+        return added
 
     def _document(self, match: re.Match, determiner: str) -> _Mention | None:
         """'His statement continued:' -> the man meant; 'its report' -> the organisation; 'the statement' -> the last speaker."""

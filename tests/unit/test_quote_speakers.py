@@ -700,3 +700,22 @@ def test_a_hyphenated_role_is_a_role():
         "agreed: “We baled the government out after the A-level fiasco.”"
     )
     assert speakers(text) == [("A second vice-chancellor", "We baled the")]
+
+
+def test_the_and_the_last_word_of_an_organisations_name_is_that_organisation():
+    text = (
+        "The mother of the Oakland Zoo’s wolf pack was euthanized on Wednesday. She gave birth to four pups and "
+        "“the pack has enjoyed their sprawling habitat together,” the zoo said."
+    )
+    assert speakers(text, ("Oakland Zoo", "Oakland Zoo", "ORG")) == [("Oakland Zoo", "the pack has")]
+
+
+def test_a_name_after_a_bodys_role_and_its_verb_is_not_the_speaker():
+    # "spokesperson Michèle LaRose said": the name after a role speaks; not when the verb comes first
+    text = (
+        "Pakistan’s Ministry of Foreign Affairs briefed the U.N. Security Council. The ministry says in a statement "
+        "that the Security Council was told that “Pakistan reserves the right to respond appropriately.”"
+    )
+    orgs = [("Ministry of Foreign Affairs", "Ministry of Foreign Affairs", "ORG"),
+            ("U.N. Security Council", "U.N. Security Council", "ORG"), ("Security Council", "U.N. Security Council", "ORG")]
+    assert speakers(text, ("Pakistan", "Pakistan", "GPE"), *orgs) == [("Ministry of Foreign Affairs", "Pakistan reserves the")]
