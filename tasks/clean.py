@@ -552,15 +552,27 @@ _CREDIT_LINE_RE = re.compile(
 )
 
 
+# A line that only points elsewhere: "read more linda nolan", "Most read in Celebrity", "Read More
+# on The Sun" (no sentence: no full stop, at most eight words after the lead words)
+_TEASER_LINE_RE = re.compile(
+    r"^(?:read more|most read|also read|read also|see also|related(?: articles?| stories)?|recommended)\b"
+    r"(?:\s+[^\s.!?:]+){0,8}\s*$",
+    re.IGNORECASE,
+)
+
+
 def _drop_boilerplate_lines(text: str) -> str:
-    """The main text without picture credits and lines repeated three times or more.
+    """The main text without picture credits, "read more" teasers and lines repeated three times or more.
 
     A sentence that recurs verbatim three times in one article ("External content not
     available", a consent notice under every embed) is page furniture, not prose.
     """
     lines = text.split("\n")
     counts = Counter(line for line in lines if len(line) >= 15)
-    kept = [line for line in lines if counts[line] < 3 and not _CREDIT_LINE_RE.match(line.strip())]
+    kept = [
+        line for line in lines
+        if counts[line] < 3 and not _CREDIT_LINE_RE.match(line.strip()) and not _TEASER_LINE_RE.match(line.strip())
+    ]
     return "\n".join(kept) if any(line.strip() for line in kept) else text
 
 

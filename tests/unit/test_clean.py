@@ -330,6 +330,22 @@ def test_lines_missing_from_the_json_ld_article_body_are_dropped():
     assert _keep_declared_body(text, None) == text
 
 
+def test_read_more_teaser_lines_are_dropped_but_sentences_about_reading_stay():
+    from tasks.clean import _drop_boilerplate_lines
+
+    text = "\n".join([
+        "A spokesperson for the Scottish Parliament said: “Substantial roaming charges were incurred.",
+        "read more in politics",
+        "“As the Member was still using the previous provider, he incurred significant fees.”",
+        "Most read in News",
+        "Related Topics",
+        "Read more about the fees in our guide.",
+        "Recommended reading lists grew longer this year, the librarian said.",
+    ])
+    kept = _drop_boilerplate_lines(text).split("\n")
+    assert kept == [text.split("\n")[i] for i in (0, 2, 5, 6)]
+
+
 def test_picture_credits_and_thrice_repeated_lines_are_dropped():
     from tasks.clean import _drop_boilerplate_lines
 
