@@ -134,6 +134,8 @@ _BARE_GROUP_RE = re.compile(
     rf"US|U\.S\.|UK|EU|UN)\s+)?(?:(?:{_PERSON_ROLES})s|police|investigators|authorities|detectives|prosecutors)\b"
     rf"(?=\s+(?:have\s+|had\s+|also\s+)?(?:said|say|says|told|described|added|warned|wrote|stated|believe|believed)\b)"
 )
+# '“…,” said one of the keepers who cared for the wolf': one member of a group, unnamed
+_ONE_OF_RE = re.compile(r"\b[Oo]ne of (?:the|his|her|their|its)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s\b")
 _GROUP_DETERMINER_RE = re.compile(
     r"\b(?:the|this|that|these|those|its|his|her|their|our|my|your|a|an|some|many|two|three|several|of)\s+(?:[\w-]+\s+)?$",
     re.IGNORECASE,
@@ -606,6 +608,13 @@ class _Resolver:
                 _Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person")), role=True)
             )
         found.extend(self._head_noun_mentions(start, end, found))
+        for match in _ONE_OF_RE.finditer(self.text, start, end):
+            # next to its speech verb only ("said one of the keepers", "one of the officers said")
+            before = self.text[max(0, match.start() - 40) : match.start()]
+            if (_CUE_BEFORE_RE.search(before) or _CUE_RE.match(self.text, match.end() + 1)) and not any(
+                m.start < match.end() and match.start() < m.end for m in found
+            ):
+                found.append(_Mention(match.start(), match.end(), match.group(0), None, person=True, role=True))
         return sorted(found, key=lambda m: m.start)
 
     def _head_noun_mentions(self, start: int, end: int, found: list[_Mention]) -> list[_Mention]:

@@ -719,3 +719,11 @@ def test_a_name_after_a_bodys_role_and_its_verb_is_not_the_speaker():
     orgs = [("Ministry of Foreign Affairs", "Ministry of Foreign Affairs", "ORG"),
             ("U.N. Security Council", "U.N. Security Council", "ORG"), ("Security Council", "U.N. Security Council", "ORG")]
     assert speakers(text, ("Pakistan", "Pakistan", "GPE"), *orgs) == [("Ministry of Foreign Affairs", "Pakistan reserves the")]
+
+
+def test_one_of_a_group_next_to_the_verb_is_the_speaker():
+    text = (
+        "The zoo’s wolf Siskiyou died on Wednesday. “Siskiyou has quite the life. From growing up in Montana, "
+        "to raising four offspring,” said one of the keepers who cared for the wolf."
+    )
+    assert speakers(text, ("Siskiyou", "Siskiyou", "PERSON")) == [("one of the keepers", "Siskiyou has quite")]
