@@ -400,7 +400,13 @@ class _Resolver:
             and not any(s <= e.start_char < t for s, t in self.inside) and not self.is_object(e)
             and not _POSSESSIVE_AFTER_RE.match(self.text[e.end_char : e.end_char + 3])
         ]
-        return next((e for e in named if e.label == "PERSON"), None) or next((e for e in named if self.titled_name(e)), None)
+        found = next((e for e in named if e.label == "PERSON"), None) or next((e for e in named if self.titled_name(e)), None)
+        if found is None and cue.group(0).lower() in ("asked", "asks"):
+            # "a reporter asked Montoya-Lewis, “…?”": the person asked is who answers next
+            return next(
+                (e for e in self.all_entities if e.label == "PERSON" and 0 < e.start_char - cue.end() <= 2 and e.end_char <= end), None
+            )
+        return found
 
     def titled_name(self, entity: Entity) -> bool:
         """A name NER took for an organisation that a person's title introduces or follows: "ZHDA

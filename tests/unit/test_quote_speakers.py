@@ -727,3 +727,13 @@ def test_one_of_a_group_next_to_the_verb_is_the_speaker():
         "to raising four offspring,” said one of the keepers who cared for the wolf."
     )
     assert speakers(text, ("Siskiyou", "Siskiyou", "PERSON")) == [("one of the keepers", "Siskiyou has quite")]
+
+
+def test_the_person_asked_is_who_answers_next():
+    text = (
+        "“I want the record to show that she is exceptional,” Gov. Jay Inslee said.\n"
+        "At a press conference, a reporter asked Raquel Montoya-Lewis, “What do you see as the biggest problem?”\n"
+        "“The biggest hurdle is getting people to understand that we all bring biases,” she replied."
+    )
+    people = [("Jay Inslee", "Jay Inslee", "PERSON"), ("Raquel Montoya-Lewis", "Raquel Montoya-Lewis", "PERSON")]
+    assert speakers(text, *people)[-1] == ("Raquel Montoya-Lewis", "The biggest hurdle")
