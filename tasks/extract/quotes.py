@@ -613,27 +613,26 @@ class _Resolver:
             found.append(
                 _Mention(match.start(), match.end(), name, entity.name if entity else None, bool(match.group("person")), role=True)
             )
-        found.extend(self._head_noun_mentions(start, end, found))
-        for match in _ONE_OF_RE.finditer(self.text, start, end):
-            # next to its speech verb only ("said one of the keepers", "one of the officers said")
-            before = self.text[max(0, match.start() - 40) : match.start()]
-            if (_CUE_BEFORE_RE.search(before) or _CUE_RE.match(self.text, match.end() + 1)) and not any(
-                m.start < match.end() and match.start() < m.end for m in found
-            ):
-                found.append(_Mention(match.start(), match.end(), match.group(0), None, person=True, role=True))
+        found.extend(self._unnamed_mentions(start, end, found))
         return sorted(found, key=lambda m: m.start)
 
-    def _head_noun_mentions(self, start: int, end: int, found: list[_Mention]) -> list[_Mention]:
-        """'“…,” the zoo said' / 'said the airline': "the" and the last word of an organisation
-        the article named before ("Oakland Zoo") name that organisation, next to a speech verb."""
+    def _next_to_cue(self, match: re.Match, found: list[_Mention]) -> bool:
+        """A phrase right before or right after a speech verb that no mention already covers."""
+        after = self.text[match.end() : match.end() + 1] == " " and _CUE_RE.match(self.text, match.end() + 1)
+        before = _CUE_BEFORE_RE.search(self.text[max(0, match.start() - 40) : match.start()])
+        return bool(after or before) and not any(m.start < match.end() and match.start() < m.end for m in found)
+
+    def _unnamed_mentions(self, start: int, end: int, found: list[_Mention]) -> list[_Mention]:
+        """Speakers named by a phrase next to a speech verb (not further: elsewhere the phrase is
+        anything): 'said one of the keepers', an unnamed person; '“…,” the zoo said' / 'said the
+        airline', the organisation named before whose name ends in that noun ("Oakland Zoo")."""
         added = []
+        for match in _ONE_OF_RE.finditer(self.text, start, end):
+            if self._next_to_cue(match, found):
+                added.append(_Mention(match.start(), match.end(), match.group(0), None, person=True, role=True))
         for match in _THE_NOUN_RE.finditer(self.text, start, end):
-            if any(m.start < match.end() and match.start() < m.end for m in found) or _ROLE_RE.match(self.text, match.start()):
+            if _ROLE_RE.match(self.text, match.start()) or not self._next_to_cue(match, found + added):
                 continue  # a role ("the ministry") is the role rules' to resolve
-            if not (_CUE_RE.match(self.text, match.end() + 1) and self.text[match.end() : match.end() + 1] == " ") and not (
-                _CUE_BEFORE_RE.search(self.text[max(0, match.start() - 40) : match.start()])
-            ):
-                continue
             word = match.group(1)
             entity = self._latest(
                 match.start(), lambda e: e.label == "ORG" and len(e.name.split()) > 1 and e.name.split()[-1].lower() == word
