@@ -29,7 +29,7 @@ TITLES = {
     "president", "vice", "prime", "minister", "chancellor", "secretary", "senator", "sen", "rep",
     "representative", "gov", "governor", "mayor", "judge", "justice", "king", "queen", "prince",
     "princess", "pope", "rev", "father", "sheikh", "ambassador", "commissioner", "chairman", "chief",
-    "coach", "former", "late", "foreign", "defence", "defense", "interior", "finance",
+    "coach", "former", "late", "foreign", "defence", "defense", "interior", "finance", "pm",
     # Commonwealth press: "Adv Tšosane" (advocate), "Hon. X", "Cllr Y"
     "adv", "advocate", "hon", "honourable", "cllr", "councillor", "councilor", "councilman", "councilwoman",
     # police and military ranks: "Supt Audley Peters", "Det Insp Jane Hill", "Detective Sergeant X"

@@ -45,7 +45,7 @@ _CUES = (
     r"asserting|asserted|describing|insisting|arguing|claiming|explaining|responded|responds|comments|"
     r"lamented|laments|complained|complains|critici[sz]ed|critici[sz]es|remembered|remembers|joked|jokes|mused|"
     r"exclaimed|cautioned|cautions|countered|counters|retorted|reflected|boasted|pleaded|wondered|whispered|snapped|snaps|"
-    r"blasted|blasts|slammed|slams|fumed|fumes|raged|rages|ranted|rants|gushed|gushes|hit out|hits out|shouted|shouts|"
+    r"blasted|blasts|slammed|slams|fumed|fumes|raged|rages|ranted|rants|gushed|gushes|hit out|hits out|hit back|hits back|shot back|shoots back|fired back|fires back|interjected|interjects|chimed in|chimes in|shouted|shouts|"
     r"yelled|yells|screamed|screams|sighed|scoffed|bragged|brags|"
     r"speaking to|in an interview"
 )
@@ -64,7 +64,7 @@ _PERSON_ROLES = (
     r"man|woman|star|singer|actor|actress|owner|head|king|queen|pope|candidate|boss|councillor|councilor|"
     r"source|aide|insider|witness|resident|neighbour|neighbor|friend|relative|colleague|member|activist|"
     r"protester|lawmaker|legislator|critic|supporter|victim|survivor|mother|father|mom|dad|wife|husband|fan|"
-    r"adviser|advisor|strategist|deputy|assistant|counsel|organizer|organiser|consultant|editor|"
+    r"adviser|advisor|strategist|deputy|assistant|counsel|organizer|organiser|consultant|editor|staffer|pollster|"
     r"MP|MSP|MEP|congressman|congresswoman|"
     r"\d+-year-old"
 )
@@ -176,6 +176,8 @@ _SIGNED_BY_RE = re.compile(
     r"\s+(?:the|a|an|their|his|her|its)\s+(?:[\w-]+\s+){0,2}?(?:letter|statement|petition|memo|email|op-ed)\b,?\s+"
     r"(?:signed|co-signed|written|sent)\s+by\s+"
 )
+# a sentence's closing source: ", according to X." / ", according to X’s office." (no other clause after it)
+_ACCORDING_AT_END_RE = re.compile(r",\s+(according to)\s+[^,;:“”\"]{1,80}?[.!?]?[\s”’\"]*$", re.IGNORECASE)
 _ARTICLE_BEFORE_RE = re.compile(r"(?:^|\s)(?:[Tt]he|[Aa]n?)\s+$")
 _LOWER_WORD_AFTER_RE = re.compile(r"[ -]([a-z][a-z-]+)\b")
 _POSSESSIVE_BEFORE_RE = re.compile(r"\b(?:its|his|her|their|our|my|Its|His|Her|Their|Our|My)\s+$")
@@ -537,6 +539,10 @@ class _Resolver:
             (m.start, m.end) for m in found
             if not m.pronoun and not m.possessive and any(e.start_char == m.start and e.label == "ORG" for e in self.all_entities)
         ]
+        person_modifiers = [
+            (m.start, m.end) for m in found
+            if not m.pronoun and not m.possessive and any(e.start_char == m.start and e.label == "PERSON" for e in self.all_entities)
+        ]
         for match in _ROLE_RE.finditer(self.text, start, end):
             overlapping = [(s, t) for s, t in taken if s < match.end() and match.start() < t]
             # "a veteran GOP strategist": an organisation describing a person is no speaker either,
@@ -544,12 +550,18 @@ class _Resolver:
             gap = self.text[match.end() : match.end() + 30]
             named_next = any(
                 0 <= s - match.end() <= 30 and not re.search(r"[,.;:“”\"()]", gap[: s - match.end()])
-                # "The ministry says … the Security Council": a body's role, then a verb, then a name
-                and not (match.group("org") and _CUE_RE.search(gap[: s - match.end()]))
+                # "The ministry says … the Security Council", "a campaign staffer said that Chavez
+                # Rodriguez is": a role, then a verb, then a name that is not the role's ("A Nato
+                # official told the BBC" keeps the organisation of the role: see `describing`)
+                and not any(match.group("org") or c.group(0).lower() not in ("told", "tells") for c in _CUE_RE.finditer(gap[: s - match.end()]))
                 for s in named_after
             )
             describing = modifiers + (
                 org_modifiers if match.group("person") and match.group("person").lower() not in _SPOKES_ROLES and not named_next else []
+            ) + (
+                # "an unnamed Harris campaign staffer said that …", "a Trump adviser": someone unnamed
+                # close to the person ("Biden aide Ben LaBolt": the next name, not the role, speaks)
+                person_modifiers if match.group("person") and match.group(0)[:2] in ("a ", "A ", "an", "An") and not named_next else []
             )
             if overlapping and all(
                 (s, t) in describing and match.start() < s and t < match.end() for s, t in overlapping
@@ -747,6 +759,11 @@ class _Resolver:
             )
             if person and not _search(r"[,;.:(]", self.text[cue.end() : person.start]):
                 return person
+        if right and right[0].person and not right[0].pronoun:
+            # "said Harris aide Ben LaBolt", "said DeSantis donor Dan Eberhart": the second name
+            second = next((m for m in mentions if m.person and not m.pronoun and m.start > right[0].end), None)
+            if second and _ROLE_GAP_RE.fullmatch(self.text[right[0].end : second.start]):
+                return second
         if right and not right[0].person:
             # "said Kyiv resident Svitlana Onofryichuk": a place or group describing the person after it
             phrase_end = _search(r"[,;.:(—–]|\s(?:who|which|in|at|on)\s|$", self.text[right[0].end : end])
@@ -807,7 +824,14 @@ def _attribute_after(text: str, resolver: _Resolver, span: QuotedSpan, limit: in
         not re.search(r"[,!?.—–-]", closing) and not text[span.start : span.end].rstrip().endswith(("?", "!"))
         and not _TRAILING_ATTRIBUTION_RE.match(text, span.close, limit)
     ):
-        return None  # "…" observed so far by …: the quote runs on inside a sentence
+        # "…" observed so far by …: the quote runs on inside a sentence, unless the sentence
+        # ends by naming its source ('intends to “…” for the summit, according to Blinken’s aides.')
+        source = _ACCORDING_AT_END_RE.search(text, span.close, limit)
+        cue = _CUE_RE.match(text, source.start(1)) if source else None
+        mention = resolver.around_cue(cue.start(), limit, cue) if cue else None
+        if mention is None or mention.start > cue.end() + 5:
+            return None  # "according to a letter to Microsoft": the source is the letter, not Microsoft
+        return mention, "according to", span.open
     clause = text[span.close : limit]
     if not re.match(r"^[\s,—–-]*[\w(]", clause) or re.match(r"^[\s,—–-]*(?:and|but|or|while|as|though|although|so)\b", clause):
         return None
@@ -834,9 +858,26 @@ def _in_as_clause(text: str, cue: re.Match, quote_open: int) -> bool:
     )
 
 
+# "a Facebook group ", "the new film ": a noun phrase with an article (not "critics", not "he")
+_NOUN_BEFORE_RE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?:[\w’'-]+\s+){0,2}[a-z][\w-]*(?<!ly)\s+$")
+
+
+def _names_the_quote(text: str, cue: re.Match, quote_open: int) -> bool:
+    """"a Facebook group called ‘…’": a name given to a thing (a group, a film, a campaign), not speech."""
+    noun = _NOUN_BEFORE_RE.search(text[max(0, cue.start() - 30) : cue.start()]) if cue.group(0).lower() == "called" else None
+    return (
+        noun is not None
+        and not text[cue.end() : quote_open].strip()
+        and not re.fullmatch(rf"(?i:{_PERSON_ROLES})s?", noun.group(0).split()[-1])  # "the president called “…”"
+    )
+
+
 def _attribute_before(text: str, resolver: _Resolver, span: QuotedSpan, start: int):
     """'Macron said that "…"' / 'according to X, … "…"' / 'X: "…"': the last cue before the quote."""
-    cues = [c for c in _CUE_RE.finditer(text, start, span.open) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    cues = [
+        c for c in _CUE_RE.finditer(text, start, span.open)
+        if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()]) and not _names_the_quote(text, c, span.open)
+    ]
     while len(cues) > 1 and _in_as_clause(text, cues[-1], span.open):
         cues.pop()  # "X said …, as the defence had claimed, he had “…”": X's verb, not the aside's
     if cues:
@@ -1105,6 +1146,15 @@ def extract_direct_quotes(
     return quotes
 
 
+_AS_BEFORE_RE = re.compile(r"(?:^|\s)[Aa]s\s+$")
+
+
+def _passive(text: str, cue: re.Match) -> bool:
+    """A reporting verb in the passive: "it was announced that", "…, as confirmed by X"."""
+    before = text[max(0, cue.start() - 12) : cue.start()]
+    return bool(_PASSIVE_RE.search(before) or _AS_BEFORE_RE.search(before))
+
+
 def extract_reported_speech(
     text: str, entities: list[Entity], quoted: list[QuotedSpan], sentences: list[tuple[int, int]]
 ) -> list[Quote]:
@@ -1114,7 +1164,8 @@ def extract_reported_speech(
     for start, end in sentences:
         if any(start <= q.open < end for q in quoted):
             continue
-        cue = _INDIRECT_CUE_RE.search(text, start, end)
+        # "…, as confirmed by X." / "it was announced that": a passive verb has no speaker before it
+        cue = next((c for c in _INDIRECT_CUE_RE.finditer(text, start, end) if not _passive(text, c)), None)
         if not cue:
             continue
         mentions = [m for m in resolver.mentions(start, cue.start()) if m.speaker and m.entity_name]

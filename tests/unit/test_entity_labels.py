@@ -189,3 +189,10 @@ def test_police_ranks_are_titles_of_the_name():
     text = "Superintendent Audley Peters spoke. Supt Peters said more, and Det Insp Jane Hill agreed."
     found = [(text.index(s), text.index(s) + len(s), "PERSON") for s in ("Superintendent Audley Peters", "Supt Peters", "Det Insp Jane Hill")]
     assert [e.name for e in entities_from_spans(text, found)] == ["Audley Peters", "Audley Peters", "Jane Hill"]
+
+
+def test_pm_is_a_title_of_the_name():
+    text = "UK Prime Minister Rishi Sunak defended the bill. PM Sunak said it works, and Sunak repeated it."
+    starts = (text.index("Rishi Sunak"), text.index("PM Sunak"), text.rindex("Sunak"))
+    found = [(start, text.index("Sunak", start) + 5, "PERSON") for start in starts]
+    assert [e.name for e in entities_from_spans(text, found)] == ["Rishi Sunak", "Rishi Sunak", "Rishi Sunak"]

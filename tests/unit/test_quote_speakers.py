@@ -737,3 +737,74 @@ def test_the_person_asked_is_who_answers_next():
     )
     people = [("Jay Inslee", "Jay Inslee", "PERSON"), ("Raquel Montoya-Lewis", "Raquel Montoya-Lewis", "PERSON")]
     assert speakers(text, *people)[-1] == ("Raquel Montoya-Lewis", "The biggest hurdle")
+
+
+def reported(text: str, *labelled: tuple[str, str, str]) -> list[tuple[str | None, str, str]]:
+    """(speaker, cue, reported words) of each reported-speech quote; entities as in `speakers`."""
+    from tasks.extract.quotes import extract_reported_speech
+
+    quoted = find_quoted_spans(text)
+    found = extract_reported_speech(text, entities_in(text, *labelled), quoted, sentence_bounds(text, quoted))
+    return [(q.speaker, q.cue, q.quote) for q in found]
+
+
+def test_a_passive_reporting_verb_has_no_speaker_before_it():
+    text = (
+        "The United States is seeking a firm agreement on migration ahead of the summit in Los Angeles, "
+        "as confirmed by Secretary of State Antony Blinken. It was announced that the talks would start in Panama."
+    )
+    labelled = (("Los Angeles", "Los Angeles", "GPE"), ("Antony Blinken", "Antony Blinken", "PERSON"), ("Panama", "Panama", "GPE"))
+    assert reported(text, *labelled) == []
+    active = "Antony Blinken confirmed that the talks with the ministers would start in Panama next week."
+    assert reported(active, ("Antony Blinken", "Antony Blinken", "PERSON"), ("Panama", "Panama", "GPE")) == [
+        ("Antony Blinken", "confirmed", "the talks with the ministers would start in Panama next week")
+    ]
+
+
+def test_retorts_are_speech_verbs():
+    text = (
+        "Vivek Ramaswamy went after Nikki Haley over her daughter. "
+        "“Leave my daughter out of your voice,” Haley shot back in a response that drew a cheer. "
+        "“You’re just scum,” Haley interjected underneath Ramaswamy’s words."
+    )
+    labelled = (("Vivek Ramaswamy", "Vivek Ramaswamy", "PERSON"), ("Nikki Haley", "Nikki Haley", "PERSON"),
+                ("Haley", "Nikki Haley", "PERSON"), ("Haley", "Nikki Haley", "PERSON"), ("Ramaswamy", "Vivek Ramaswamy", "PERSON"))
+    assert speakers(text, *labelled) == [("Nikki Haley", "Leave my daughter"), ("Nikki Haley", "You’re just scum")]
+
+
+def test_a_source_named_at_the_end_of_the_sentence_is_the_speaker():
+    text = (
+        "President Joe Biden organized the Summit of the Americas.\n"
+        "The meeting in Panama intends to “lay the groundwork for a strong declaration by our leaders” for the summit, "
+        "according to Blinken’s explanations. It should establish “our shared principles for a coordinated response,” he added."
+    )
+    labelled = (("Joe Biden", "Joe Biden", "PERSON"), ("Panama", "Panama", "GPE"), ("Blinken", "Antony Blinken", "PERSON"))
+    assert speakers(text, *labelled) == [("Antony Blinken", "lay the groundwork"), ("Antony Blinken", "our shared principles")]
+    # the quote runs on into a clause of its own: no source for it there
+    other = "The meeting intends to “lay the groundwork for a strong declaration” for the summit, which Blinken chairs."
+    assert speakers(other, ("Blinken", "Antony Blinken", "PERSON")) == []
+
+
+def test_a_person_describing_an_unnamed_one_is_not_the_speaker():
+    text = (
+        "Kamala Harris praised her. An unnamed Harris campaign staffer said that Chavez Rodriguez is "
+        "“unflappable and constantly focused on the task at hand.” “She never panics,” a Harris aide said."
+    )
+    labelled = (("Kamala Harris", "Kamala Harris", "PERSON"), ("Harris", "Kamala Harris", "PERSON"),
+                ("Chavez Rodriguez", "Julie Chavez Rodriguez", "PERSON"), ("Harris", "Kamala Harris", "PERSON"))
+    assert speakers(text, *labelled) == [
+        ("An unnamed Harris campaign staffer", "unflappable and constantly"), ("a Harris aide", "She never panics"),
+    ]
+    # the name right after the role is the speaker's own
+    named = "“She never panics,” said Harris aide Ben LaBolt."
+    assert speakers(named, ("Harris", "Kamala Harris", "PERSON"), ("Ben LaBolt", "Ben LaBolt", "PERSON")) == [("Ben LaBolt", "She never panics")]
+
+
+def test_a_thing_called_by_a_quoted_name_is_no_quote():
+    text = (
+        "Anders Tegnell has fans. A Facebook group called 'We support Anders Tegnell & co', referring to the "
+        "epidemiologist, has 85,000 members. Tegnell called “a mistake we all made together” the decision."
+    )
+    labelled = (("Anders Tegnell", "Anders Tegnell", "PERSON"), ("Facebook", "Facebook", "ORG"),
+                ("Anders Tegnell", "Anders Tegnell", "PERSON"), ("Tegnell", "Anders Tegnell", "PERSON"))
+    assert speakers(text, *labelled) == [("Anders Tegnell", "a mistake we")]
