@@ -489,7 +489,57 @@ def entities_from_spans(text: str, found: Iterable[tuple[int, int, str]]) -> lis
     _relabel_hometowns(text, spans)
     _vote_labels(text, spans)
     names = normalise_names([(text[s:e], label) for s, e, label in spans])
+    names = _expand_acronyms(text, spans, names)
     return [Entity(text[s:e], name, label, s, e) for (s, e, label), name in zip(spans, names)]
+
+
+# "the Universities and Colleges Employers’ Association (UCEA)", "Reserve Bank of India (RBI)"
+_DEFINED_ACRONYM_RE = re.compile(r"((?:[A-Z][\w’'.-]*\s+(?:(?:of|and|for|the|on|in|&)\s+){0,2}){1,9})\(([A-Z]{2,7})s?\)")
+_ACRONYM_GLUE = {"of", "and", "for", "the", "on", "in", "&"}
+
+
+def _defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms the text spells out ("Israel Defense Forces (IDF)"), to the long form it gives.
+
+    The long form is the run of capitalised words before the parenthesis whose initials are
+    the acronym's letters ("of", "and", "the" … skipped); without such a run, nothing.
+    """
+    found: dict[str, str] = {}
+    for match in _DEFINED_ACRONYM_RE.finditer(text):
+        acronym = match.group(2)
+        words = match.group(1).split()
+        # the shortest tail of the run whose capitalised words spell the acronym
+        for first in range(len(words) - 1, -1, -1):
+            tail = words[first:]
+            if tail[0].lower() in _ACRONYM_GLUE:
+                continue
+            initials = "".join(w[0] for w in tail if w.lower() not in _ACRONYM_GLUE)
+            if initials.upper() == acronym:
+                # "the United Nations’ (UN) agency": the name without the possessive
+                found.setdefault(acronym, re.sub(r"(?:['’]s?|,|;)$", "", " ".join(tail)))
+                break
+            if len(initials) > len(acronym):
+                break
+    return found
+
+
+def _expand_acronyms(text: str, spans: list[list], names: list[str]) -> list[str]:
+    """An organisation named by an acronym the text spells out takes the long form's name
+    ("UCEA" → "Universities and Colleges Employers’ Association"), so both are one name."""
+    acronyms = _defined_acronyms(text) if "(" in text else {}
+    if not acronyms:
+        return names
+    expanded = list(names)
+    for i, (start, end, label) in enumerate(spans):
+        long_form = acronyms.get(_strip_article(text[start:end]))
+        if label != "ORG" or long_form is None:
+            continue
+        # the long form's own (normalised) name when NER found it, else the spelled-out words
+        expanded[i] = next(
+            (names[j] for j, (s, e, other) in enumerate(spans) if other == "ORG" and _strip_article(text[s:e]) == long_form),
+            long_form,
+        )
+    return expanded
 
 
 def extract_entities(texts: Sequence[str], model: str, batch_size: int = 16) -> list[list[Entity]]:

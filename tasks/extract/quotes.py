@@ -373,7 +373,7 @@ class _Resolver:
         match = _SPOKESPERSON_FOR_RE.search(self.text, start, end)
         return self._spoken_for(match, end) if match else None
 
-    def _spoken_for(self, match: re.Match, end: int) -> Entity | None:
+    def _spoken_for(self, match: re.Match, end: int, people: bool = False) -> Entity | None:
         """The organisation X of a `_SPOKESPERSON_FOR_RE` match ("a spokesperson for X said",
         "said a spokesman for X."): the first organisation named between "for" and the speech
         verb, or within 60 characters when the verb came first; before `end`."""
@@ -382,8 +382,10 @@ class _Resolver:
         # the first organisation named before the verb ("… for the Universities and Colleges
         # Employers' Association (UCEA) said": NER may find only the abbreviation)
         # (NER's span may start with the "the" the pattern took: "for [the Metropolitan Police]")
+        # with `people`, a person too ("a spokesperson for Sen. Kamala Harris, D-California")
+        labels = ("ORG", "PERSON") if people else ("ORG",)
         return next(
-            (e for e in self.all_entities if e.label == "ORG" and match.start() < e.start_char < limit and e.end_char > match.end()),
+            (e for e in self.all_entities if e.label in labels and match.start() < e.start_char < limit and e.end_char > match.end()),
             None,
         )
 
@@ -488,7 +490,10 @@ class _Resolver:
         found: list[_Mention] = []
         for entity in self.all_entities:
             if start <= entity.start_char and entity.end_char <= end and entity.label in SPEAKER_LABELS:
-                if entity.label == "GPE" and _PARTY_STATE_RE.search(self.text[max(0, entity.start_char - 3) : entity.start_char]):
+                if entity.label == "GPE" and (
+                    _PARTY_STATE_RE.search(self.text[max(0, entity.start_char - 3) : entity.start_char])
+                    or re.match(r"[RDI]-[A-Z]", entity.text)  # "D-California" taken whole by NER
+                ):
                     continue
                 if entity.label == "GPE" and self._place_modifier(entity):
                     continue  # "the Berlin wine merchant said": the place describes someone unnamed
@@ -581,11 +586,14 @@ class _Resolver:
                 sentence_end = min(sentence_at(self.sentences, match.end())[1], end)
                 sentence_end = sentence_end if sentence_end > match.end() else end  # no sentence there: the window
                 spoken_for = _SPOKESPERSON_FOR_RE.match(self.text, match.start(), sentence_end)
-                entity = (spoken_for and self._spoken_for(spoken_for, sentence_end)) or self._latest(
+                entity = (spoken_for and self._spoken_for(spoken_for, sentence_end, people=True)) or self._latest(
                     match.start(), lambda e: e.label == "ORG" and not is_outlet(self.text, e)
                 )
                 if entity:
-                    found.append(_Mention(match.start(), match.end(), entity.name, entity.name, role=True))
+                    # an organisation's spokesperson speaks as the organisation; a person's is someone else
+                    # (the speaker says whose, the join key names the person)
+                    speaker = f"{phrase} for {entity.name}" if entity.label == "PERSON" else entity.name
+                    found.append(_Mention(match.start(), match.end(), speaker, entity.name, role=True))
                     continue
             determiner = phrase.split()[0].lower()
             if match.group("org") in _DOCUMENT_ROLES and not match.group("plural"):

@@ -196,3 +196,20 @@ def test_pm_is_a_title_of_the_name():
     starts = (text.index("Rishi Sunak"), text.index("PM Sunak"), text.rindex("Sunak"))
     found = [(start, text.index("Sunak", start) + 5, "PERSON") for start in starts]
     assert [e.name for e in entities_from_spans(text, found)] == ["Rishi Sunak", "Rishi Sunak", "Rishi Sunak"]
+
+
+def test_an_acronym_the_text_spells_out_takes_the_long_name():
+    text = (
+        "The Universities and Colleges Employers’ Association (UCEA) disagreed. UCEA said pay rose. "
+        "The Israel Defense Forces (IDF) replied. WASHINGTON (AP) said nothing of the NUT."
+    )
+    surfaces = ("Universities and Colleges Employers’ Association", "UCEA", "UCEA", "Israel Defense Forces", "IDF", "AP", "NUT")
+    found, at = [], 0
+    for surface in surfaces:
+        start = text.index(surface, at)
+        found.append((start, start + len(surface), "ORG"))
+        at = start + len(surface)
+    assert [e.name for e in entities_from_spans(text, found)] == [
+        "Universities and Colleges Employers’ Association", "Universities and Colleges Employers’ Association",
+        "Universities and Colleges Employers’ Association", "Israel Defense Forces", "Israel Defense Forces", "AP", "NUT",
+    ]

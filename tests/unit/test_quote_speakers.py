@@ -808,3 +808,17 @@ def test_a_thing_called_by_a_quoted_name_is_no_quote():
     labelled = (("Anders Tegnell", "Anders Tegnell", "PERSON"), ("Facebook", "Facebook", "ORG"),
                 ("Anders Tegnell", "Anders Tegnell", "PERSON"), ("Tegnell", "Anders Tegnell", "PERSON"))
     assert speakers(text, *labelled) == [("Anders Tegnell", "a mistake we")]
+
+
+def test_a_spokesperson_for_a_person_speaks_for_that_person():
+    text = (
+        "A spokesperson for Sen. Kamala Harris, D-California, said she had “serious concerns about recent "
+        "reports of unusually high-priced flights.” “We will appeal,” a spokesman for the Metropolitan Police said."
+    )
+    labelled = (("Kamala Harris", "Kamala Harris", "PERSON"), ("D-California", "D-California", "GPE"),
+                ("the Metropolitan Police", "Metropolitan Police", "ORG"))
+    quoted = find_quoted_spans(text)
+    found = extract_direct_quotes(text, entities_in(text, *labelled), quoted, sentence_bounds(text, quoted))
+    assert [(q.speaker, q.speaker_entity_name) for q in found] == [
+        ("A spokesperson for Kamala Harris", "Kamala Harris"), ("Metropolitan Police", "Metropolitan Police")
+    ]
