@@ -19,7 +19,8 @@ from tasks.records import Entity
 # Its NER embeds its own tok2vec, so the shared tok2vec component is unused too (40% faster).
 UNUSED_COMPONENTS = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 NAMED_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
-_TRIM_CHARS = " \t\n\"'“”„‘’«»‹›()[]{},;:.!?-–—"
+# U+FFFD: a quote mark the page's encoding lost ("\ufffdThis could be House driven,\ufffd Meadows said")
+_TRIM_CHARS = " \t\n\"'“”„‘’«»‹›()[]{},;:.!?-–—\ufffd"
 # Abbreviations that legitimately end a name with a full stop ("Charles Q. Brown Jr.").
 _KEEP_DOT_RE = re.compile(r"(?:\b(?:Jr|Sr|Inc|Co|Corp|Ltd|Bros|St)|\b[A-Z])\.$")
 _POSSESSIVE_RE = re.compile(r"(?:['’‘]s|['’])$")
@@ -376,6 +377,42 @@ def _add_missed_mentions(text: str, spans: list[list]) -> None:
     spans.sort(key=lambda span: span[0])
 
 
+# "Amit Mehrotra, an analyst for Deutsche Bank,": a name NER missed, described as a person
+_DESCRIBED_PERSON_RE = re.compile(
+    r"(?<![\w’'.-])(?!(?:In|On|At|For|From|The|A|An|But|And|As|After|Before|When|While|Since|With|By|Of|To|Meanwhile|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b)"
+    r"([A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){1,2}), (?:an?|the) (?:[\w’'-]+ ){0,3}?"
+    r"(?:analyst|professor|spokes(?:man|woman|person)|lawyer|attorney|economist|researcher|scientist|doctor|"
+    r"founder|co-founder|executive|manager|resident|activist|adviser|advisor|strategist|consultant|"
+    r"teacher|student|nurse|engineer|farmer|mother|father|daughter|son|wife|husband|widow|pastor|priest)"
+    # an apposition that goes on or closes ("…, an analyst for X," / "…, a lawyer,"), not a clause
+    # of its own ("Human Rights Watch, a lawyer said")
+    r"(?=,| (?:for|at|of|with|from|in|on|who|whose|and|based)\b)"
+)
+_PREPOSITION_BEFORE_RE = re.compile(r"\b(?:at|in|for|from|with|by|of|to|on|into|about|against)\s+$", re.IGNORECASE)
+
+
+def _add_described_people(text: str, spans: list[list]) -> None:
+    """A two- or three-word capitalised name followed by ", a/an/the <person noun>" is a person:
+    a PERSON span when NER missed it ("Amit Mehrotra, an analyst for Deutsche Bank, said"), and
+    relabelled when NER took exactly that name for something else ("Serhii Radio, a chemistry
+    researcher", an ORG to the model), unless it reads as an organisation's name."""
+    added = []
+    for match in _DESCRIBED_PERSON_RE.finditer(text):
+        start, end = match.span(1)
+        if _PREPOSITION_BEFORE_RE.search(text[max(0, start - 12) : start]):
+            continue  # "at Goldman Sachs, an analyst for …": a place in a phrase, not the one described
+        same = [span for span in spans if span[0] == start and span[1] == end]
+        if same and not has_org_word(match.group(1)):
+            same[0][2] = "PERSON"
+        elif not same and not any(s < end and start < e for s, e, _ in spans):
+            added.append([start, end, "PERSON"])
+    if added:
+        spans.extend(added)
+        spans.sort(key=lambda span: span[0])
+
+
 def _relabel_places(text: str, spans: list[list]) -> None:
     """Single names NER calls PERSON but that are places in context ("towards Kharkiv") become GPE.
 
@@ -484,6 +521,7 @@ def entities_from_spans(text: str, found: Iterable[tuple[int, int, str]]) -> lis
     _split_possessives(text, spans)
     _join_split_names(text, spans)
     _relabel_by_context(text, spans)
+    _add_described_people(text, spans)
     _add_missed_mentions(text, spans)
     _relabel_places(text, spans)
     _relabel_hometowns(text, spans)

@@ -178,6 +178,8 @@ _SIGNED_BY_RE = re.compile(
 )
 # a sentence's closing source: ", according to X." / ", according to X’s office." (no other clause after it)
 _ACCORDING_AT_END_RE = re.compile(r",\s+(according to)\s+[^,;:“”\"]{1,80}?[.!?]?[\s”’\"]*$", re.IGNORECASE)
+_LEAD_PARAGRAPHS = 1  # paragraphs (from 0) of an article's lead, where a speaker named later may be unnamed
+_NAMED_LATER_CHARS = 3000  # how far below the lead that speaker's name is searched
 _ARTICLE_BEFORE_RE = re.compile(r"(?:^|\s)(?:[Tt]he|[Aa]n?)\s+$")
 _LOWER_WORD_AFTER_RE = re.compile(r"[ -]([a-z][a-z-]+)\b")
 _POSSESSIVE_BEFORE_RE = re.compile(r"\b(?:its|his|her|their|our|my|Its|His|Her|Their|Our|My)\s+$")
@@ -372,6 +374,31 @@ class _Resolver:
         speaks for when the spokesperson is not named."""
         match = _SPOKESPERSON_FOR_RE.search(self.text, start, end)
         return self._spoken_for(match, end) if match else None
+
+    def named_later(self, mention: _Mention) -> _Mention | None:
+        """The person an article's lead calls "A DUP councillor" and names further down ("DUP
+        Balmoral councillor Sarah Bunting", "Sarah Bunting, a DUP councillor"): the one person
+        whose name comes with the same role noun (and a capitalised qualifier of it, if any)."""
+        words = mention.speaker.split() if mention.speaker else []
+        if len(words) < 2 or words[0].lower() not in ("a", "an"):
+            return None
+        role, qualifiers = words[-1].lower(), {w for w in words[1:-1] if w[:1].isupper()}
+        found: dict[str, Entity] = {}
+        for entity in self.all_entities:
+            if entity.label != "PERSON" or not mention.end < entity.start_char <= mention.end + _NAMED_LATER_CHARS:
+                continue
+            line_start = self.text.rfind("\n", 0, entity.start_char) + 1
+            before = self.text[max(line_start, entity.start_char - 40) : entity.start_char]
+            after = self.text[entity.end_char : entity.end_char + 60].split("\n")[0]
+            described = re.search(rf"\b{re.escape(role)}\s+(?:[A-Z][\w.’'-]*\s+)?$", before, re.IGNORECASE)
+            apposition = re.match(rf",\s+(?:an?|the)\s+(?:[\w’'-]+\s+){{0,3}}{re.escape(role)}\b", after, re.IGNORECASE)
+            phrase = before if described else (apposition.group(0) if apposition else None)
+            if phrase is not None and (not qualifiers or any(q in phrase.split() for q in qualifiers)):
+                found[entity.name] = entity
+        if len(found) != 1:
+            return None
+        entity = next(iter(found.values()))
+        return _Mention(entity.start_char, entity.end_char, entity.name, entity.name, True)
 
     def _spoken_for(self, match: re.Match, end: int, people: bool = False) -> Entity | None:
         """The organisation X of a `_SPOKESPERSON_FOR_RE` match ("a spokesperson for X said",
@@ -767,6 +794,14 @@ class _Resolver:
             )
             if person and not _search(r"[,;.:(]", self.text[cue.end() : person.start]):
                 return person
+            # "says the former editor of the Standard, George Osborne": the name in apposition to the role
+            role = _ROLE_RE.match(self.text, cue.end() + len(self.text[cue.end() : end]) - len(self.text[cue.end() : end].lstrip()))
+            appositive = role and next(
+                (m for m in mentions if m.person and not m.pronoun and not m.role and 0 <= m.start - role.end() <= 60
+                 and _APPOSITIVE_GAP_RE.fullmatch(self.text[role.end() : m.start])), None
+            )
+            if appositive:
+                return appositive
         if right and right[0].person and not right[0].pronoun:
             # "said Harris aide Ben LaBolt", "said DeSantis donor Dan Eberhart": the second name
             second = next((m for m in mentions if m.person and not m.pronoun and m.start > right[0].end), None)
@@ -1116,6 +1151,16 @@ def extract_direct_quotes(
             whole_paragraph = span.open - p_start <= 1 and p_end - span.close <= 1
             if same_paragraph or (span.paragraph == previous.paragraph + 1 and whole_paragraph):
                 attribution = found[-1]
+                # "On that call, UPS CEO Carol Tomé sought to assure investors that … “…”": the one
+                # person the quote's own sentence names, before it and with no pronoun before that
+                # ("He accused Munir of “…”" is his), is its subject, not the last speaker
+                named = [m for m in resolver.mentions(sentence_start, span.open) if m.person and not m.possessive]
+                people = [m for m in named if m.entity_name and not (m.pronoun or m.role or m.object_)]
+                if (
+                    same_paragraph and len(people) == 1 and people[0].entity_name != found[-1][0].entity_name
+                    and not any(m.pronoun and m.start < people[0].start for m in named)
+                ):
+                    attribution = people[0], None, span.open
         if attribution and attribution[0].pronoun:
             # "he said" after a quote by someone NER did not name: the last speaker is nearer
             last = next((f for f in reversed(found) if f), None)
@@ -1150,6 +1195,8 @@ def extract_direct_quotes(
     for span, attribution in zip(candidates, found):
         if attribution:
             mention, cue = attribution
+            if mention.role and mention.entity_name is None and span.paragraph <= _LEAD_PARAGRAPHS:
+                mention = resolver.named_later(mention) or mention
             quotes.append(Quote(text[span.start : span.end], mention.speaker, mention.entity_name, cue, True, span.start, span.end))
     return quotes
 

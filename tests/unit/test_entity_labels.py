@@ -213,3 +213,26 @@ def test_an_acronym_the_text_spells_out_takes_the_long_name():
         "Universities and Colleges Employers’ Association", "Universities and Colleges Employers’ Association",
         "Universities and Colleges Employers’ Association", "Israel Defense Forces", "Israel Defense Forces", "AP", "NUT",
     ]
+
+
+def test_a_name_described_as_a_person_is_a_person():
+    text = (
+        "On a call, Amit Mehrotra, an analyst for Deutsche Bank, spoke. Serhii Radio, a chemistry researcher, "
+        "agreed. In Paris, a spokesman said more. At Goldman Sachs, an analyst for the bank said no. "
+        "Human Rights Watch, a lawyer said, disagreed."
+    )
+    found = sorted(
+        (text.index(s), text.index(s) + len(s), label)
+        for s, label in (("Deutsche Bank", "ORG"), ("Serhii Radio", "ORG"), ("Paris", "GPE"), ("Goldman Sachs", "ORG"),
+                         ("Human Rights Watch", "ORG"))
+    )
+    assert [(e.text, e.label) for e in entities_from_spans(text, found)] == [
+        ("Amit Mehrotra", "PERSON"), ("Deutsche Bank", "ORG"), ("Serhii Radio", "PERSON"), ("Paris", "GPE"),
+        ("Goldman Sachs", "ORG"), ("Human Rights Watch", "ORG"),
+    ]
+
+
+def test_a_lost_quote_mark_is_not_part_of_a_name():
+    text = "\ufffdThis could be House driven,\ufffd Meadows said. White House Chief of Staff Mark Meadows agreed."
+    found = [(text.index("\ufffd Meadows"), text.index(" said"), "PERSON"), (text.index("Mark"), text.index(" agreed"), "PERSON")]
+    assert [(e.text, e.name) for e in entities_from_spans(text, found)] == [("Meadows", "Mark Meadows"), ("Mark Meadows", "Mark Meadows")]

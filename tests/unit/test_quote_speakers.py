@@ -822,3 +822,42 @@ def test_a_spokesperson_for_a_person_speaks_for_that_person():
     assert [(q.speaker, q.speaker_entity_name) for q in found] == [
         ("A spokesperson for Kamala Harris", "Kamala Harris"), ("Metropolitan Police", "Metropolitan Police")
     ]
+
+
+def test_a_name_in_apposition_to_the_role_after_the_verb_is_the_speaker():
+    text = (
+        "“This book captures his infectious optimism about politics itself,” says the former editor of the "
+        "Standard, George Osborne. “We are going to win this,” said the leader of Burnley Council, Afrasiab Anwar."
+    )
+    labelled = (("Standard", "Standard", "ORG"), ("George Osborne", "George Osborne", "PERSON"),
+                ("Burnley Council", "Burnley Council", "ORG"), ("Afrasiab Anwar", "Afrasiab Anwar", "PERSON"))
+    assert speakers(text, *labelled) == [("George Osborne", "This book captures"), ("Afrasiab Anwar", "We are going")]
+
+
+def test_a_person_opening_the_quotes_own_sentence_says_it_not_the_last_speaker():
+    text = (
+        "Amit Mehrotra, an analyst for Deutsche Bank, expressed concern: “It seems like every day there’s a new "
+        "article about it.” On that same earnings call, UPS CEO Carol Tomé sought to assure investors that the "
+        "two sides are “not far apart on the issues.”\n"
+        "Imran Khan said: “It is personal and has nothing to do with the national interest.” He also accused "
+        "Munir of “dismantling the future of this country to protect himself.”"
+    )
+    labelled = (("Amit Mehrotra", "Amit Mehrotra", "PERSON"), ("Deutsche Bank", "Deutsche Bank", "ORG"),
+                ("UPS", "UPS", "ORG"), ("Carol Tomé", "Carol Tomé", "PERSON"),
+                ("Imran Khan", "Imran Khan", "PERSON"), ("Munir", "Asim Munir", "PERSON"))
+    assert speakers(text, *labelled) == [
+        ("Amit Mehrotra", "It seems like"), ("Carol Tomé", "not far apart"),
+        ("Imran Khan", "It is personal"), ("Imran Khan", "dismantling the future"),
+    ]
+
+
+def test_a_speaker_the_lead_leaves_unnamed_is_the_one_named_with_that_role_below():
+    text = (
+        "A DUP councillor has said that the signs are a “sign of a community which has been pushed to its limit”.\n"
+        "The signs were condemned. SDLP Balmoral councillor Donal Lyons removed a number of them.\n"
+        "DUP Balmoral councillor Sarah Bunting has said that she has spoken to residents.\n"
+        "“It was a very difficult week for all of us,” a resident said."
+    )
+    labelled = (("DUP", "DUP", "ORG"), ("SDLP", "SDLP", "ORG"), ("Donal Lyons", "Donal Lyons", "PERSON"),
+                ("DUP", "DUP", "ORG"), ("Sarah Bunting", "Sarah Bunting", "PERSON"))
+    assert speakers(text, *labelled) == [("Sarah Bunting", "sign of a"), ("a resident", "It was a")]
