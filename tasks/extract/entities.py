@@ -377,18 +377,22 @@ def _add_missed_mentions(text: str, spans: list[list]) -> None:
     spans.sort(key=lambda span: span[0])
 
 
-# "Amit Mehrotra, an analyst for Deutsche Bank,": a name NER missed, described as a person
-_DESCRIBED_PERSON_RE = re.compile(
-    r"(?<![\w’'.-])(?!(?:In|On|At|For|From|The|A|An|But|And|As|After|Before|When|While|Since|With|By|Of|To|Meanwhile|"
-    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b)"
-    r"([A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){1,2}), (?:an?|the) (?:[\w’'-]+ ){0,3}?"
+# "Amit Mehrotra, an analyst for Deutsche Bank,": a name NER missed, described as a person.
+# The apposition is found first (a cheap scan), then the name right before it.
+_PERSON_APPOSITION_RE = re.compile(
+    r", (?:an?|the) (?:[\w’'-]+ ){0,3}?"
     r"(?:analyst|professor|spokes(?:man|woman|person)|lawyer|attorney|economist|researcher|scientist|doctor|"
     r"founder|co-founder|executive|manager|resident|activist|adviser|advisor|strategist|consultant|"
     r"teacher|student|nurse|engineer|farmer|mother|father|daughter|son|wife|husband|widow|pastor|priest)"
     # an apposition that goes on or closes ("…, an analyst for X," / "…, a lawyer,"), not a clause
     # of its own ("Human Rights Watch, a lawyer said")
     r"(?=,| (?:for|at|of|with|from|in|on|who|whose|and|based)\b)"
+)
+_NAME_BEFORE_APPOSITION_RE = re.compile(
+    r"(?<![\w’'.-])(?!(?:In|On|At|For|From|The|A|An|But|And|As|After|Before|When|While|Since|With|By|Of|To|Meanwhile|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b)"
+    r"[A-Z][a-z’'-]+(?: [A-Z][a-z’'-]+){1,2}$"
 )
 _PREPOSITION_BEFORE_RE = re.compile(r"\b(?:at|in|for|from|with|by|of|to|on|into|about|against)\s+$", re.IGNORECASE)
 
@@ -399,12 +403,15 @@ def _add_described_people(text: str, spans: list[list]) -> None:
     relabelled when NER took exactly that name for something else ("Serhii Radio, a chemistry
     researcher", an ORG to the model), unless it reads as an organisation's name."""
     added = []
-    for match in _DESCRIBED_PERSON_RE.finditer(text):
-        start, end = match.span(1)
+    for apposition in _PERSON_APPOSITION_RE.finditer(text):
+        match = _NAME_BEFORE_APPOSITION_RE.search(text, max(0, apposition.start() - 60), apposition.start())
+        if match is None:
+            continue
+        start, end = match.span()
         if _PREPOSITION_BEFORE_RE.search(text[max(0, start - 12) : start]):
             continue  # "at Goldman Sachs, an analyst for …": a place in a phrase, not the one described
         same = [span for span in spans if span[0] == start and span[1] == end]
-        if same and not has_org_word(match.group(1)):
+        if same and not has_org_word(match.group(0)):
             same[0][2] = "PERSON"
         elif not same and not any(s < end and start < e for s, e, _ in spans):
             added.append([start, end, "PERSON"])
@@ -531,8 +538,10 @@ def entities_from_spans(text: str, found: Iterable[tuple[int, int, str]]) -> lis
     return [Entity(text[s:e], name, label, s, e) for (s, e, label), name in zip(spans, names)]
 
 
-# "the Universities and Colleges Employers’ Association (UCEA)", "Reserve Bank of India (RBI)"
-_DEFINED_ACRONYM_RE = re.compile(r"((?:[A-Z][\w’'.-]*\s+(?:(?:of|and|for|the|on|in|&)\s+){0,2}){1,9})\(([A-Z]{2,7})s?\)")
+# "the Universities and Colleges Employers’ Association (UCEA)", "Reserve Bank of India (RBI)":
+# the parenthesis first (a cheap scan), then the capitalised words right before it
+_ACRONYM_RE = re.compile(r"\(([A-Z]{2,7})s?\)")
+_LONG_FORM_BEFORE_RE = re.compile(r"(?:[A-Z][\w’'.-]*\s+(?:(?:of|and|for|the|on|in|&)\s+){0,2}){1,9}$")
 _ACRONYM_GLUE = {"of", "and", "for", "the", "on", "in", "&"}
 
 
@@ -543,9 +552,12 @@ def _defined_acronyms(text: str) -> dict[str, str]:
     the acronym's letters ("of", "and", "the" … skipped); without such a run, nothing.
     """
     found: dict[str, str] = {}
-    for match in _DEFINED_ACRONYM_RE.finditer(text):
-        acronym = match.group(2)
-        words = match.group(1).split()
+    for parenthesis in _ACRONYM_RE.finditer(text):
+        match = _LONG_FORM_BEFORE_RE.search(text, max(0, parenthesis.start() - 150), parenthesis.start())
+        if match is None:
+            continue
+        acronym = parenthesis.group(1)
+        words = match.group(0).split()
         # the shortest tail of the run whose capitalised words spell the acronym
         for first in range(len(words) - 1, -1, -1):
             tail = words[first:]

@@ -1154,10 +1154,10 @@ def extract_direct_quotes(
                 # "On that call, UPS CEO Carol Tomé sought to assure investors that … “…”": the one
                 # person the quote's own sentence names, before it and with no pronoun before that
                 # ("He accused Munir of “…”" is his), is its subject, not the last speaker
-                named = [m for m in resolver.mentions(sentence_start, span.open) if m.person and not m.possessive]
+                named = [m for m in resolver.mentions(sentence_start, span.open) if m.person and not m.possessive] if same_paragraph else []
                 people = [m for m in named if m.entity_name and not (m.pronoun or m.role or m.object_)]
                 if (
-                    same_paragraph and len(people) == 1 and people[0].entity_name != found[-1][0].entity_name
+                    len(people) == 1 and people[0].entity_name != found[-1][0].entity_name
                     and not any(m.pronoun and m.start < people[0].start for m in named)
                 ):
                     attribution = people[0], None, span.open
