@@ -408,10 +408,10 @@ def _add_described_people(text: str, spans: list[list]) -> None:
         if match is None:
             continue
         start, end = match.span()
-        if _PREPOSITION_BEFORE_RE.search(text[max(0, start - 12) : start]):
+        if _PREPOSITION_BEFORE_RE.search(text[max(0, start - 12) : start]) or has_org_word(match.group(0)):
             continue  # "at Goldman Sachs, an analyst for …": a place in a phrase, not the one described
         same = [span for span in spans if span[0] == start and span[1] == end]
-        if same and not has_org_word(match.group(0)):
+        if same:
             same[0][2] = "PERSON"
         elif not same and not any(s < end and start < e for s, e, _ in spans):
             added.append([start, end, "PERSON"])

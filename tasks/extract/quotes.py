@@ -795,7 +795,7 @@ class _Resolver:
             if person and not _search(r"[,;.:(]", self.text[cue.end() : person.start]):
                 return person
             # "says the former editor of the Standard, George Osborne": the name in apposition to the role
-            role = _ROLE_RE.match(self.text, cue.end() + len(self.text[cue.end() : end]) - len(self.text[cue.end() : end].lstrip()))
+            role = _ROLE_RE.match(self.text, re.compile(r"\s*").match(self.text, cue.end()).end(), end)
             appositive = role and next(
                 (m for m in mentions if m.person and not m.pronoun and not m.role and 0 <= m.start - role.end() <= 60
                  and _APPOSITIVE_GAP_RE.fullmatch(self.text[role.end() : m.start])), None
