@@ -127,6 +127,7 @@ _FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "mot
 _PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
 # a sentence's subject when it opens the sentence ("Oskar Vell, a chemist, says", "On Mondays, Tom Reed walks")
 _OPENER_RUN_RE = re.compile(r"[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,5}(?=\s*,|\s+[a-z(])")
+_CONJUNCTION_RE = re.compile(r"(?:And|But|Yet|So|Still|Then|Now|Meanwhile,?)\s+")
 _INTRO_RE = re.compile(r"(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+")
 # a group named without a determiner before a speech verb: "investigators said", "prison officials wrote"
 _BARE_GROUP_RE = re.compile(
@@ -135,6 +136,8 @@ _BARE_GROUP_RE = re.compile(
     rf"(?=\s+(?:have\s+|had\s+|also\s+)?(?:said|say|says|told|described|added|warned|wrote|stated|believe|believed)\b)"
 )
 # '“…,” said one of the keepers who cared for the wolf': one member of a group, unnamed
+# "said one person during public comment", "said another resident", "said someone at the meeting"
+_SOMEONE_RE = re.compile(rf"\b(?:(?:[Oo]ne|[Aa]nother)\s+(?:[a-z][\w-]*\s+){{0,2}}?(?:person|(?:{_PERSON_ROLES}))|[Ss]ome(?:one|body))\b")
 _ONE_OF_RE = re.compile(r"\b[Oo]ne of (?:the|his|her|their|its)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s\b")
 _GROUP_DETERMINER_RE = re.compile(
     r"\b(?:the|this|that|these|those|its|his|her|their|our|my|your|a|an|some|many|two|three|several|of)\s+(?:[\w-]+\s+)?$",
@@ -329,6 +332,9 @@ class _Resolver:
         intro = _INTRO_RE.match(self.text, start, end) or _PARTICIPLE_INTRO_RE.match(self.text, start, end)
         if intro:
             runs.append(_OPENER_RUN_RE.match(self.text, intro.end(), end))
+        conjunction = _CONJUNCTION_RE.match(self.text, start, end)
+        if conjunction:  # "And Ramaswamy, a major skeptic of Ukraine aid, again accused …"
+            runs.append(_OPENER_RUN_RE.match(self.text, conjunction.end(), end))
         for run in runs:
             if not run or any(s <= run.start() < t for s, t in self.inside):
                 continue
@@ -674,9 +680,10 @@ class _Resolver:
         anything): 'said one of the keepers', an unnamed person; '“…,” the zoo said' / 'said the
         airline', the organisation named before whose name ends in that noun ("Oakland Zoo")."""
         added = []
-        for match in _ONE_OF_RE.finditer(self.text, start, end):
-            if self._next_to_cue(match, found):
-                added.append(_Mention(match.start(), match.end(), match.group(0), None, person=True, role=True))
+        for pattern in (_ONE_OF_RE, _SOMEONE_RE):
+            for match in pattern.finditer(self.text, start, end):
+                if self._next_to_cue(match, found):
+                    added.append(_Mention(match.start(), match.end(), match.group(0), None, person=True, role=True))
         for match in _THE_NOUN_RE.finditer(self.text, start, end):
             if _ROLE_RE.match(self.text, match.start()) or not self._next_to_cue(match, found + added):
                 continue  # a role ("the ministry") is the role rules' to resolve

@@ -861,3 +861,28 @@ def test_a_speaker_the_lead_leaves_unnamed_is_the_one_named_with_that_role_below
     labelled = (("DUP", "DUP", "ORG"), ("SDLP", "SDLP", "ORG"), ("Donal Lyons", "Donal Lyons", "PERSON"),
                 ("DUP", "DUP", "ORG"), ("Sarah Bunting", "Sarah Bunting", "PERSON"))
     assert speakers(text, *labelled) == [("Sarah Bunting", "sign of a"), ("a resident", "It was a")]
+
+
+def test_one_person_another_and_someone_next_to_the_verb_are_unnamed_speakers():
+    text = (
+        "Leigh Sears presented the plan. Community members who spoke at the meeting are very concerned.\n"
+        "\"That just doesn't seem like nature based recreation to me,\" said one person during public comment.\n"
+        "\"The very idea of a resort in Napa County is kind of cringey,\" said another person.\n"
+        "\"I am blown away by the size of this. That's a city,\" said someone at the meeting.\n"
+        "\"One thing is certain: we will build it,\" Leigh Sears said."
+    )
+    labelled = (("Leigh Sears", "Leigh Sears", "PERSON"), ("Napa County", "Napa County", "GPE"), ("Leigh Sears", "Leigh Sears", "PERSON"))
+    assert speakers(text, *labelled) == [
+        ("one person", "That just doesn't"), ("another person", "The very idea"), ("someone", "I am blown"), ("Leigh Sears", "One thing is"),
+    ]
+
+
+def test_a_paragraph_opening_with_and_name_is_about_that_person():
+    text = (
+        "DeSantis, meanwhile, veered away from Ukraine, instead only saying he wouldn't send troops there.\n"
+        "And Ramaswamy, a major skeptic of Ukraine aid in the primary, again accused Ukraine of having a corrupt government.\n"
+        "\"Level with the American people here, Ukraine is not a paragon of democracy,\" he said."
+    )
+    labelled = (("DeSantis", "Ron DeSantis", "PERSON"), ("Ukraine", "Ukraine", "GPE"), ("Ramaswamy", "Vivek Ramaswamy", "PERSON"),
+                ("Ukraine", "Ukraine", "GPE"), ("Ukraine", "Ukraine", "GPE"), ("Ukraine", "Ukraine", "GPE"))
+    assert speakers(text, *labelled) == [("Vivek Ramaswamy", "Level with the")]
