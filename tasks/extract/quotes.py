@@ -127,6 +127,7 @@ _FEMALE_TITLES = {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "mot
 _PARTY_STATE_RE = re.compile(r"\b[RDI]-$")
 # a sentence's subject when it opens the sentence ("Oskar Vell, a chemist, says", "On Mondays, Tom Reed walks")
 _OPENER_RUN_RE = re.compile(r"[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,5}(?=\s*,|\s+[a-z(])")
+_SPACES_RE = re.compile(r"\s*")
 _CONJUNCTION_RE = re.compile(r"(?:And|But|Yet|So|Still|Then|Now|Meanwhile,?)\s+")
 _INTRO_RE = re.compile(r"(?:[\w’'-]+\s+){0,3}[\w’'-]+,\s+")
 # a group named without a determiner before a speech verb: "investigators said", "prison officials wrote"
@@ -569,18 +570,17 @@ class _Resolver:
             groups = list(_GROUP_RE.finditer(self.text, max(0, match.start() - 400), match.start()))
             if groups and not re.search(r"\b(?:his|her|their|its|my|our)\s+(?:\w+\s+)?$", self.text[max(0, groups[-1].start() - 20) : groups[-1].start()]):
                 found.append(_Mention(match.start(), match.end(), groups[-1].group(0), None, role=True))
-        modifiers = [
-            (m.start, m.end) for m in found
-            if not m.pronoun and any(e.start_char == m.start and e.label in ("GPE", "NORP") for e in self.all_entities)
-        ]
-        org_modifiers = [
-            (m.start, m.end) for m in found
-            if not m.pronoun and not m.possessive and any(e.start_char == m.start and e.label == "ORG" for e in self.all_entities)
-        ]
-        person_modifiers = [
-            (m.start, m.end) for m in found
-            if not m.pronoun and not m.possessive and any(e.start_char == m.start and e.label == "PERSON" for e in self.all_entities)
-        ]
+        def named(labels: tuple[str, ...], possessive: bool) -> list[tuple[int, int]]:
+            """(start, end) of the names found with one of `labels` (possessives only if `possessive`)."""
+            return [
+                (m.start, m.end) for m in found
+                if not m.pronoun and (possessive or not m.possessive)
+                and any(e.start_char == m.start and e.label in labels for e in self.all_entities)
+            ]
+
+        modifiers = named(("GPE", "NORP"), possessive=True)
+        org_modifiers = named(("ORG",), possessive=False)
+        person_modifiers = named(("PERSON",), possessive=False)
         for match in _ROLE_RE.finditer(self.text, start, end):
             overlapping = [(s, t) for s, t in taken if s < match.end() and match.start() < t]
             # "a veteran GOP strategist": an organisation describing a person is no speaker either,
@@ -802,7 +802,7 @@ class _Resolver:
             if person and not _search(r"[,;.:(]", self.text[cue.end() : person.start]):
                 return person
             # "says the former editor of the Standard, George Osborne": the name in apposition to the role
-            role = _ROLE_RE.match(self.text, re.compile(r"\s*").match(self.text, cue.end()).end(), end)
+            role = _ROLE_RE.match(self.text, _SPACES_RE.match(self.text, cue.end()).end(), end)
             appositive = role and next(
                 (m for m in mentions if m.person and not m.pronoun and not m.role and 0 <= m.start - role.end() <= 60
                  and _APPOSITIVE_GAP_RE.fullmatch(self.text[role.end() : m.start])), None
@@ -912,6 +912,11 @@ def _in_as_clause(text: str, cue: re.Match, quote_open: int) -> bool:
 _NOUN_BEFORE_RE = re.compile(r"\b(?:[Aa]n?|[Tt]he)\s+(?:[\w’'-]+\s+){0,2}[a-z][\w-]*(?<!ly)\s+$")
 
 
+def _after_passive(text: str, at: int) -> bool:
+    """A verb at `at` follows a passive auxiliary ("was told", "is said")."""
+    return bool(_PASSIVE_RE.search(text[max(0, at - 12) : at]))
+
+
 def _names_the_quote(text: str, cue: re.Match, quote_open: int) -> bool:
     """"a Facebook group called ‘…’": a name given to a thing (a group, a film, a campaign), not speech."""
     noun = _NOUN_BEFORE_RE.search(text[max(0, cue.start() - 30) : cue.start()]) if cue.group(0).lower() == "called" else None
@@ -926,7 +931,7 @@ def _attribute_before(text: str, resolver: _Resolver, span: QuotedSpan, start: i
     """'Macron said that "…"' / 'according to X, … "…"' / 'X: "…"': the last cue before the quote."""
     cues = [
         c for c in _CUE_RE.finditer(text, start, span.open)
-        if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()]) and not _names_the_quote(text, c, span.open)
+        if not _after_passive(text, c.start()) and not _names_the_quote(text, c, span.open)
     ]
     while len(cues) > 1 and _in_as_clause(text, cues[-1], span.open):
         cues.pop()  # "X said …, as the defence had claimed, he had “…”": X's verb, not the aside's
@@ -960,7 +965,7 @@ def _attribute_from_introduction(text: str, resolver: _Resolver, paragraph: tupl
     start, end = paragraph
     if any(start <= c.open < end for c in candidates):
         return None
-    cues = [c for c in _CUE_RE.finditer(text, start, end) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    cues = [c for c in _CUE_RE.finditer(text, start, end) if not _after_passive(text, c.start())]
     if not cues:
         return None
     sentence = sentence_at(sentences, cues[-1].start())
@@ -1095,7 +1100,7 @@ def _attribute_from_previous_sentence(text: str, resolver: _Resolver, span: Quot
     sentence = sentence_at(sentences, p_start + len(before) - 1)
     if sentence[0] < p_start or any(sentence[0] <= c.open < span.open for c in candidates):
         return None
-    cues = [c for c in _CUE_RE.finditer(text, sentence[0], sentence[1]) if not _PASSIVE_RE.search(text[max(0, c.start() - 12) : c.start()])]
+    cues = [c for c in _CUE_RE.finditer(text, sentence[0], sentence[1]) if not _after_passive(text, c.start())]
     if not cues:
         return None
     mention = resolver.around_cue(sentence[0], sentence[1], cues[-1])
@@ -1213,8 +1218,7 @@ _AS_BEFORE_RE = re.compile(r"(?:^|\s)[Aa]s\s+$")
 
 def _passive(text: str, cue: re.Match) -> bool:
     """A reporting verb in the passive: "it was announced that", "…, as confirmed by X"."""
-    before = text[max(0, cue.start() - 12) : cue.start()]
-    return bool(_PASSIVE_RE.search(before) or _AS_BEFORE_RE.search(before))
+    return _after_passive(text, cue.start()) or bool(_AS_BEFORE_RE.search(text[max(0, cue.start() - 12) : cue.start()]))
 
 
 def extract_reported_speech(
