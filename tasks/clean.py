@@ -10,7 +10,6 @@ import json
 import logging
 import re
 from collections import Counter
-from copy import deepcopy
 from html import unescape as html_unescape
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -19,9 +18,10 @@ from htmldate import find_date
 from trafilatura import bare_extraction
 from trafilatura.json_metadata import normalize_authors as _split_author_string
 from trafilatura.json_metadata import normalize_json
-from trafilatura.metadata import JSON_MINIFY, extract_metadata
-from trafilatura.settings import DEFAULT_CONFIG
-from trafilatura.utils import load_html
+from trafilatura import metadata as _trafilatura_metadata
+from trafilatura.metadata import JSON_MINIFY
+from trafilatura.settings import DEFAULT_CONFIG, Document, set_date_params
+from trafilatura.utils import line_processing, load_html
 from lxml.etree import XPath
 
 from tasks.decode import decode_document
@@ -966,13 +966,14 @@ def _flight_markup(html: str) -> str | None:
     return best
 
 
-def _extract(tree, url: str | None, fast: bool, with_metadata: bool):
-    """trafilatura's `bare_extraction` with Newsroom's settings, for the page and for the markup a
-    client-rendered page carries in its script data."""
+def _extract(tree, url: str | None, fast: bool):
+    """The main text of a page, or of the markup a client-rendered page carries in its script
+    data: trafilatura's `bare_extraction` with Newsroom's settings, without metadata (see
+    `PageMetadata`)."""
     return bare_extraction(
         tree,
         url=url,
-        with_metadata=with_metadata,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         deduplicate=False,
@@ -982,22 +983,86 @@ def _extract(tree, url: str | None, fast: bool, with_metadata: bool):
     )
 
 
-def _client_rendered_article(html: str, tree, url: str | None, fast: bool):
-    """trafilatura's document for a page whose article is only in its script data (see
-    `_flight_markup`): the text extracted from that markup, the metadata from the page. None
-    when there is no such markup or no text in it."""
+def _trimmed(value: str | None) -> str | None:
+    """A metadata string as trafilatura's `Document.clean_and_trim` leaves it."""
+    if not isinstance(value, str):
+        return value
+    return line_processing(html_unescape(value[:9999] + "…" if len(value) > 10000 else value))
+
+
+class PageMetadata:
+    """trafilatura's `extract_metadata` for a parsed page, step for step, except for three fields:
+
+    - `author()`: when the meta tags and JSON-LD name no author, trafilatura searches the page's
+      markup for a byline (a copy of the whole tree, ~7 ms); the cleaning needs it only when the
+      page's JSON-LD names no person, so it runs then;
+    - `date()`: htmldate on the tree, the last of the cleaning's date sources, runs only when
+      every earlier one found nothing;
+    - the licence, which Newsroom does not keep, is not read.
+
+    The other fields are `document`'s, computed as trafilatura does. Every cleaned field is the
+    same as with `bare_extraction(with_metadata=True)` on the 2,325 pages of the shared sets,
+    for ~4 ms a page less (benchmarks/RESULTS.md, "Metadata on demand");
+    tests/unit/test_clean.py holds it to `extract_metadata` on the test pages, so a trafilatura
+    upgrade that changes the steps shows there.
+    """
+
+    def __init__(self, tree, default_url: str | None = None) -> None:
+        steps = _trafilatura_metadata
+        self._tree = tree
+        document = steps.examine_meta(tree)
+        if document.author and " " not in document.author:
+            document.author = None
+        try:
+            document = steps.extract_meta_json(tree, document)
+        except Exception:  # trafilatura's own guard around its JSON-LD reading
+            pass
+        if not document.title:
+            document.title = steps.extract_title(tree)
+        self._search_author = not document.author
+        if not document.url:
+            document.url = steps.extract_url(tree, default_url)
+        if document.url:
+            document.hostname = steps.extract_domain(document.url, fast=True)
+        if not document.sitename:
+            document.sitename = steps.extract_sitename(tree)
+        if document.sitename:
+            document.sitename = document.sitename.lstrip("@")
+            if document.sitename and "." not in document.sitename and not document.sitename[0].isupper():
+                document.sitename = document.sitename.title()
+        elif document.url and (match := steps.META_URL.match(document.url)):
+            document.sitename = match[1]
+        if not document.categories:
+            document.categories = steps.extract_catstags("category", tree)
+        if not document.tags:
+            document.tags = steps.extract_catstags("tag", tree)
+        document.clean_and_trim()
+        self.document: Document = document
+
+    def author(self) -> str | None:
+        """trafilatura's author: the meta tags' or JSON-LD's, else the byline in the markup."""
+        if self._search_author:
+            self.document.author = _trimmed(_trafilatura_metadata.extract_author(self._tree))
+            self._search_author = False
+        return self.document.author
+
+    def date(self) -> str | None:
+        """trafilatura's date: htmldate's search of the tree, with trafilatura's settings."""
+        params = set_date_params(TRAFILATURA_CONFIG.getboolean("DEFAULT", "EXTENSIVE_DATE_SEARCH"))
+        return _trimmed(_trafilatura_metadata.find_date(self._tree, **{**params, "url": self.document.url}))
+
+
+def _client_rendered_article(html: str, url: str | None, fast: bool):
+    """The text of a page whose article is only in its script data (see `_flight_markup`): the
+    text extracted from that markup. None when there is no such markup or no text in it."""
     markup = _flight_markup(html)
     if markup is None:
         return None
     try:
-        body = _extract(load_html(f"<html><body><article>{markup}</article></body></html>"), url, fast, with_metadata=False)
-        if body is None or not (body.text or "").strip():
-            return None
-        document = extract_metadata(deepcopy(tree), url)
+        body = _extract(load_html(f"<html><body><article>{markup}</article></body></html>"), url, fast)
     except (ValueError, TypeError, AttributeError, RecursionError):
         return None
-    document.text = body.text
-    return document
+    return body.text if body is not None and (body.text or "").strip() else None
 
 
 # The heading of a box of links to other articles ("You might also like", "Lesen Sie auch").
@@ -1103,17 +1168,20 @@ def clean_html_article(
         _drop_recirculation_boxes(tree)
         _drop_read_also_links(tree)
     try:
-        document = None if tree is None else _extract(tree, url, fast, with_metadata=True)
+        metadata = None if tree is None else PageMetadata(tree, url)
+        document = None if metadata is None else _extract(tree, url or metadata.document.url, fast)
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         # trafilatura's parser gives up on some broken markup with these; it is a bad page.
         raise Rejected("clean", "unparsable_html", f"{type(exc).__name__}: {exc}") from None
-    if (document is None or not (document.text or "").strip()) and tree is not None:
-        document = _client_rendered_article(html, tree, url, fast) or document
-    if document is None or not (document.text or "").strip():
+    body = document.text if document is not None and (document.text or "").strip() else None
+    if body is None and tree is not None:
+        body = _client_rendered_article(html, url, fast)
+    if body is None:
         _reject_if_blocked(html, "")
         raise Rejected("clean", "no_article", "no main text found in the page")
+    document = metadata.document
     title = (document.title or "").strip() or None
-    text = _drop_leading_title(_tidy(document.text), title)
+    text = _drop_leading_title(_tidy(body), title)
     site_name = document.sitename or document.hostname or None
     ld_objects = json_ld_objects(html)
     ld_article = json_ld_article(ld_objects)
@@ -1131,12 +1199,15 @@ def clean_html_article(
     declared = _LANG_RE.search(html[:4096])
     organisations: list[str] = []
     ld_names = json_ld_authors(ld_article, ld_objects, organisations)
-    found = [name.strip() for name in (document.author or "").split(";") if name.strip()]
+
+    def byline() -> list[str]:  # searched only when needed (see PageMetadata.author)
+        return [name.strip() for name in (metadata.author() or "").split(";") if name.strip()]
+
     # the article's declared authors first, unless they are only organisations (the
     # publisher as "author") while the page's byline names people
-    if ld_names and len(organisations) == len(ld_names) and _people(found, site_name, document.url or url):
+    if ld_names and len(organisations) == len(ld_names) and _people(byline(), site_name, document.url or url):
         ld_names = []
-    authors = normalise_authors(_split_authors(ld_names) or found, site_name, document.url or url)
+    authors = normalise_authors(_split_authors(ld_names) or byline(), site_name, document.url or url)
     # a post's time from its id (Twitter/X) or a wiki page's last revision first; then
     # the article's own datePublished, then a publication time declared in the markup,
     # then the date printed under the headline, then a publication date named in script data;
@@ -1151,7 +1222,7 @@ def clean_html_article(
         or script_date(html)
         or parse_published(
             (None if fast else find_date(html, url=document.url or url, original_date=True, extensive_search=True))
-            or document.date
+            or metadata.date()
         )
     )
     return CleanedPage(

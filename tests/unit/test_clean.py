@@ -3,7 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from tasks.clean import clean_page, detect_language, parse_published
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
+
+from tasks.clean import PageMetadata, clean_page, detect_language, parse_published
 from tasks.records import Rejected
 
 DATA = Path(__file__).parent.parent / "data"
@@ -310,6 +313,47 @@ def test_organisation_as_json_ld_author_yields_to_a_person_byline():
     assert page.authors == ["Maria Okafor"]
     # without a byline the organisation is the author
     assert clean_page(_ld_page(ld), "html").authors == ["Daily Example"]
+
+
+_BYLINE_ONLY = (
+    '<html><head><title>Storm closes the harbour | Daily Example</title>'
+    '<link rel="canonical" href="https://example.org/news/2024/03/18/storm-harbour">'
+    '<meta property="article:section" content="Local"></head><body>'
+    '<p class="byline">By <span class="author">Maria Okafor</span></p><p>Published 18 March 2024</p>'
+    '<article><p>The harbour was closed on Monday after the storm, officials said in a statement.</p>'
+    '</article></body></html>'
+)
+
+
+@pytest.mark.parametrize(
+    "html,url",
+    [
+        (_BYLINE_ONLY, None),
+        (_BYLINE_ONLY, "https://example.org/elsewhere"),
+        (_ld_page('{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Maria Okafor"}}').decode(), None),
+        ((DATA / "harbour_article.html").read_text(encoding="utf-8"), "https://example.org/harbour"),
+        ((DATA / "wahl_artikel.html").read_text(encoding="utf-8"), None),
+        ((DATA / "ferry_quotes.html").read_text(encoding="utf-8"), None),
+    ],
+)
+def test_page_metadata_is_trafilaturas_with_author_and_date_on_demand(html, url):
+    # PageMetadata repeats trafilatura's extract_metadata step for step (it only defers the
+    # byline search and the date, and skips the licence): a trafilatura upgrade that changes
+    # the steps must show here
+    expected = extract_metadata(load_html(html), url)
+    metadata = PageMetadata(load_html(html), url)
+    assert metadata.author() == expected.author
+    assert metadata.date() == expected.date
+    for field in ("title", "url", "hostname", "description", "sitename", "categories", "tags", "image", "pagetype"):
+        assert getattr(metadata.document, field) == getattr(expected, field), field
+    if html is _BYLINE_ONLY:  # both deferred searches find something on this page
+        assert expected.author == "Maria Okafor" and expected.date == "2024-03-18"
+
+
+def test_a_byline_only_in_the_markup_is_the_author():
+    page = clean_page(_BYLINE_ONLY.encode(), "html")
+    assert page.authors == ["Maria Okafor"]
+    assert page.categories == ["Local"]
 
 
 def test_broken_json_ld_is_ignored():
