@@ -1168,13 +1168,16 @@ def clean_html_article(
         _drop_recirculation_boxes(tree)
         _drop_read_also_links(tree)
     try:
-        metadata = None if tree is None else PageMetadata(tree, url)
+        try:
+            metadata = None if tree is None else PageMetadata(tree, url)
+        except (ValueError, TypeError):
+            metadata = None  # what bare_extraction made of such a page: no article
         document = None if metadata is None else _extract(tree, url or metadata.document.url, fast)
     except (ValueError, TypeError, AttributeError, RecursionError) as exc:
         # trafilatura's parser gives up on some broken markup with these; it is a bad page.
         raise Rejected("clean", "unparsable_html", f"{type(exc).__name__}: {exc}") from None
     body = document.text if document is not None and (document.text or "").strip() else None
-    if body is None and tree is not None:
+    if body is None and metadata is not None:
         body = _client_rendered_article(html, url, fast)
     if body is None:
         _reject_if_blocked(html, "")
