@@ -567,7 +567,11 @@ class _Resolver:
             found.append(_Mention(match.start(), match.end(), match.group(0), None, role=True))
         for match in _THEY_RE.finditer(self.text, start, end):
             # "“Let her speak,” they chanted": the group of people named last ("hundreds of protesters")
-            groups = list(_GROUP_RE.finditer(self.text, max(0, match.start() - 400), match.start()))
+            # ("shabby heads or dodgy fades": "heads" are people only as "heads of …")
+            groups = [
+                group for group in _GROUP_RE.finditer(self.text, max(0, match.start() - 400), match.start())
+                if group.group(0).lower() != "heads" or self.text.startswith(" of ", group.end())
+            ]
             if groups and not re.search(r"\b(?:his|her|their|its|my|our)\s+(?:\w+\s+)?$", self.text[max(0, groups[-1].start() - 20) : groups[-1].start()]):
                 found.append(_Mention(match.start(), match.end(), groups[-1].group(0), None, role=True))
         def named(labels: tuple[str, ...], possessive: bool) -> list[tuple[int, int]]:

@@ -96,6 +96,14 @@ def test_they_is_the_group_named_last_but_not_someone_elses_group():
     assert speakers(text, ("Mike Gallagher", "Mike Gallagher", "PERSON")) != [("colleagues", "The threat is")]
 
 
+def test_they_is_not_heads_of_hair():
+    # "heads" is a group of people only as "heads of …" (heads of state, of the two agencies)
+    text = "There won't be any shabby heads or dodgy fades this time.\nThey said: “The Mizen will be closed from tomorrow.”"
+    assert "heads" not in [speaker for speaker, _ in speakers(text)]
+    text = "The heads of the two agencies met on Monday.\nThey said: “We have agreed on a plan.”"
+    assert speakers(text) == [("heads", "We have agreed")]
+
+
 # Rules of the third round (issue 4): each test is a synthetic sentence with its entities given.
 
 
