@@ -356,6 +356,14 @@ def test_a_byline_only_in_the_markup_is_the_author():
     assert page.categories == ["Local"]
 
 
+def test_json_ld_is_read_after_text_that_lower_casing_lengthens():
+    # "İ".lower() is two characters: indexes into a lower-cased copy of the page would cut
+    # the script after it in the wrong place, and the JSON-LD would be lost
+    ld = '{"@type": "NewsArticle", "datePublished": "2024-04-25T10:00:00Z", "author": {"@type": "Person", "name": "Ayşe Yılmaz"}}'
+    page = clean_page(_ld_page(ld).replace(b"<title>Harbour reopens", "<title>İİİİ İstanbul: Harbour reopens".encode()), "html")
+    assert page.published_at == datetime(2024, 4, 25, 10, 0) and page.authors == ["Ayşe Yılmaz"]
+
+
 def test_broken_json_ld_is_ignored():
     page = clean_page(_ld_page('{"@type": "NewsArticle", "author": '), "html")
     assert "harbour reopened" in page.text
