@@ -1017,7 +1017,7 @@ class PageMetadata:
 
     The other fields are `document`'s, computed as trafilatura does. Every cleaned field is the
     same as with `bare_extraction(with_metadata=True)` on the 2,325 pages of the shared sets,
-    for ~4 ms a page less (benchmarks/RESULTS.md, "Metadata on demand");
+    for ~3 ms a page less (benchmarks/RESULTS.md, "Metadata on demand");
     tests/unit/test_clean.py holds it to `extract_metadata` on the test pages, so a trafilatura
     upgrade that changes the steps shows there.
     """
