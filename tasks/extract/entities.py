@@ -413,7 +413,7 @@ def _add_described_people(text: str, spans: list[list]) -> None:
         same = [span for span in spans if span[0] == start and span[1] == end]
         if same:
             same[0][2] = "PERSON"
-        elif not same and not any(s < end and start < e for s, e, _ in spans):
+        elif not any(s < end and start < e for s, e, _ in spans):
             added.append([start, end, "PERSON"])
     if added:
         spans.extend(added)
