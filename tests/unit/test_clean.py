@@ -813,6 +813,46 @@ def test_a_large_valid_json_ld_script_that_trafilatura_would_break_is_given_to_i
     assert tree.xpath('string(//script[@type="application/ld+json"])') == small
 
 
+@pytest.mark.parametrize(
+    "string",
+    [
+        "plain headline",
+        'The \\u0022bridge\\u0022 reopens\\n<b>now</b> &amp; later',
+        "lone surrogates \\ud83d and \\udc4d, a pair \\ud83d\\udc4d, raw \ud800 and \udfff",
+        "tabs\\tand\\r returns \\/ slashes <!-- comment --> end",
+    ],
+)
+def test_json_ld_text_is_normalised_as_trafilatura_does(string):
+    from trafilatura.json_metadata import normalize_json
+
+    from tasks.clean import _normalize_json
+
+    assert _normalize_json(string) == normalize_json(string)
+
+
+def test_json_ld_read_while_defusing_is_what_trafilatura_reads():
+    # _defuse_json_ld reads the large scripts once; PageMetadata reuses that reading instead of
+    # normalising and parsing them again, and must end with trafilatura's metadata
+    from trafilatura.utils import load_html
+
+    from tasks.clean import JSON_LD_FALLBACK_MAX_CHARS, _defuse_json_ld
+
+    filler = ",".join('{"@type":"Thing","name":"item %d"}' % i for i in range(900))
+    large = ('{"@context":"https://schema.org","@type":"NewsArticle","headline":"Bridge to reopen",'
+             '"author":{"@type":"Person","name":"Ana Lind"},"articleSection":"Local","mentions":[' + filler + "]}")
+    assert len(large) > JSON_LD_FALLBACK_MAX_CHARS
+    html = _page_with_json_ld(large)
+    tree = load_html(html)
+    read = _defuse_json_ld(tree)
+    assert list(read) == [large]
+    metadata = PageMetadata(tree, "https://example.com/bridge", read)
+    expected = extract_metadata(load_html(html), "https://example.com/bridge")
+    assert read == {}  # taken, not kept for another page
+    assert metadata.author() == expected.author == "Ana Lind"
+    for field in ("title", "url", "sitename", "categories", "tags", "pagetype"):
+        assert getattr(metadata.document, field) == getattr(expected, field), field
+
+
 def test_a_page_that_renders_its_article_only_in_script_data_is_read_from_it():
     """Next.js App Router pages stream their markup as React Server Components "flight" records
     (self.__next_f.push); the article's HTML is a text record "<id>:T<hex byte length>,<text>"."""
@@ -888,3 +928,4 @@ def test_a_paragraph_that_only_links_to_another_article_is_dropped():
     assert "Tone Damli" not in text and "Storm leaves thousands" not in text
     assert "lists every repair made since 2016" in text
     assert text.count("The harbour reopened") == 3
+
