@@ -40,6 +40,8 @@ _BOMS = [
 # C0 controls other than NUL (counted on its own), tab, newline, form feed, carriage return, escape.
 _CONTROL_BYTES = bytes(b for b in range(1, 32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
+# the same characters as UTF-8 bytes (each is one byte there, never part of a longer sequence)
+_CONTROL_CHARS_UTF8 = bytes([*range(0, 9), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 _DECLARED_RE = re.compile(
     rb"""(?:<meta[^>]+charset\s*=\s*["']?\s*|<\?xml[^>]+encoding\s*=\s*["'])([A-Za-z0-9_.:-]{2,40})""",
     re.IGNORECASE,
@@ -164,8 +166,11 @@ def decode_document(data: bytes, header_charset: str | None = None) -> str:
         raise Rejected("decode", "empty", "the input has no content")
     encoding, errors = _pick_encoding(data, header_charset)
     bom = next((len(b) for b, name in _BOMS if name == encoding and data.startswith(b)), 0)
-    text = data[bom:].decode(encoding, errors=errors)
-    text = _CONTROL_CHARS_RE.sub("", text)
+    raw = data[bom:]
+    text = raw.decode(encoding, errors=errors)
+    # scanning the bytes is ~5x cheaper than the text; most pages are UTF-8 without controls
+    if encoding != "utf-8" or len(raw.translate(None, _CONTROL_CHARS_UTF8)) != len(raw):
+        text = _CONTROL_CHARS_RE.sub("", text)
     if not text.strip():
         raise Rejected("decode", "empty", "the input has no content")
     replaced = text.count("\ufffd")

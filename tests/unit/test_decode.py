@@ -59,6 +59,19 @@ def test_nul_and_control_bytes_are_removed():
     assert decode_document(b"<p>Ber\x00lin\x01 news</p>") == "<p>Berlin news</p>"
 
 
+def test_every_control_character_is_removed_from_utf8_and_other_encodings():
+    from tasks.decode import _CONTROL_CHARS_RE, _CONTROL_CHARS_UTF8
+
+    # the byte check that lets most UTF-8 pages skip the text scan covers the same characters
+    assert {b for b in range(128) if _CONTROL_CHARS_RE.match(chr(b))} == set(_CONTROL_CHARS_UTF8)
+    for code in _CONTROL_CHARS_UTF8:
+        kept = "<p>Straße über Öl, Berlin news</p>"
+        page = kept.replace(", ", ", " + chr(code))
+        assert decode_document(page.encode("utf-8")) == kept, code
+        assert decode_document(page.encode("utf-16")) == kept, code  # with a BOM: not UTF-8
+    assert decode_document("<p>Straße\tüber\x0cÖl\x1b</p>".encode()) == "<p>Straße\tüber\x0cÖl\x1b</p>"
+
+
 @pytest.mark.parametrize(
     "data,kind",
     [(b"%PDF-1.7\n1 0 obj", "PDF"), (b"\x89PNG\r\n\x1a\n\x00\x00", "PNG"), (b"\xff\xd8\xff\xe0JFIF", "JPEG"), (b"PK\x03\x04zip", "ZIP")],
