@@ -10,6 +10,8 @@ import json
 import logging
 import re
 from collections import Counter
+from contextvars import ContextVar
+from copy import copy
 from html import unescape as html_unescape
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -17,9 +19,11 @@ from functools import cache
 from htmldate import find_date
 from trafilatura import bare_extraction
 from trafilatura.json_metadata import normalize_authors as _split_author_string
+from trafilatura import core as _trafilatura_core
 from trafilatura import json_metadata as _trafilatura_json
 from trafilatura import metadata as _trafilatura_metadata
 from trafilatura.json_metadata import JSON_UNICODE_REPLACE
+from trafilatura.external import JUSTEXT_OVERRIDE_RATIO, SANITIZED_XPATH, justext_rescue
 from trafilatura.metadata import JSON_MINIFY
 from trafilatura.settings import DEFAULT_CONFIG, Document, set_date_params
 from trafilatura.utils import HTML_STRIP_TAGS, line_processing, load_html, trim
@@ -1018,18 +1022,72 @@ def _flight_markup(html: str) -> str | None:
 def _extract(tree, url: str | None, fast: bool):
     """The main text of a page, or of the markup a client-rendered page carries in its script
     data: trafilatura's `bare_extraction` with Newsroom's settings, without metadata (see
-    `PageMetadata`)."""
-    return bare_extraction(
-        tree,
-        url=url,
-        with_metadata=False,
-        include_comments=False,
-        include_tables=True,
-        deduplicate=False,
-        fast=fast,
-        prune_xpath=PRUNE_XPATH,
-        config=TRAFILATURA_CONFIG,
-    )
+    `PageMetadata`), and without a readability run that cannot change the result (see
+    `_extract_and_compare`)."""
+    token = _SKIP_HOPELESS_READABILITY.set(True)
+    try:
+        return bare_extraction(
+            tree,
+            url=url,
+            with_metadata=False,
+            include_comments=False,
+            include_tables=True,
+            deduplicate=False,
+            fast=fast,
+            prune_xpath=PRUNE_XPATH,
+            config=TRAFILATURA_CONFIG,
+        )
+    finally:
+        _SKIP_HOPELESS_READABILITY.reset(token)
+
+
+# trafilatura (not in fast mode) checks its own extraction against readability's, run on a copy
+# of the whole page (~4 ms a page), and takes readability's when `_prefer_readability` says so.
+# In the default (balanced) mode that needs one of: no own text; own text without paragraphs or
+# with more tables than paragraphs; or readability's text over twice as long as its own.
+# Readability's text is a part of the page's text (without scripts and styles), so when the
+# page's whole text is at most twice as long as trafilatura's, readability cannot win and is
+# not run: true of about half the pages, with the same result (`benchmarks/clean_snapshot.py`).
+# Only Newsroom's calls (`_extract`) are affected; other callers in the process get stock
+# trafilatura. tests/unit/test_clean.py holds this to trafilatura's own function.
+_SKIP_HOPELESS_READABILITY: ContextVar[bool] = ContextVar("newsroom_skip_hopeless_readability", default=False)
+_PAGE_TEXT = XPath("//text()[not(parent::script or parent::style)]", smart_strings=False)
+_stock_extract_and_compare = _trafilatura_core._extract_and_compare
+
+
+def _readability_cannot_win(body, text: str, tree, options) -> bool:
+    """Whether trafilatura's `_prefer_readability` is bound to keep its own extraction."""
+    if not text or options.focus != "balanced" or not body.xpath(".//p//text()"):
+        return False
+    if len(body.findall(".//table")) > len(body.findall(".//p")):
+        return False
+    return len(trim("".join(_PAGE_TEXT(tree)))) <= 2 * len(text)
+
+
+def _extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options):
+    """trafilatura's `_extract_and_compare`, without readability when it cannot win."""
+    if options.fast or not _SKIP_HOPELESS_READABILITY.get():
+        return _stock_extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options)
+    body, text = _trafilatura_core.extract_content(cleaned_tree, options)
+    if not _readability_cannot_win(body, text, tree, options):
+        return _trafilatura_core.compare_extraction(cleaned_tree_backup, copy(tree), body, text, options)
+    # the rest of trafilatura's `compare_extraction` with its own extraction kept: justext
+    # replaces a text that holds page furniture or is short, when it does better
+    unclean = bool(body.xpath(SANITIZED_XPATH))
+    if unclean or len(text) < options.min_extracted_size:
+        body2, text2 = justext_rescue(cleaned_tree_backup, options)
+        if unclean:
+            accept = len(text) <= JUSTEXT_OVERRIDE_RATIO * len(text2) and (
+                len(text2) > len(text) or not options.images or body.find(".//graphic") is None
+            )
+        else:
+            accept = len(text) < len(text2)
+        if text2 and accept:
+            body, text = body2, text2
+    return body, text
+
+
+_trafilatura_core._extract_and_compare = _extract_and_compare
 
 
 def _trimmed(value: str | None) -> str | None:

@@ -929,3 +929,49 @@ def test_a_paragraph_that_only_links_to_another_article_is_dropped():
     assert "lists every repair made since 2016" in text
     assert text.count("The harbour reopened") == 3
 
+
+def _news_page(paragraphs: int, furniture: int, extra: str = "") -> str:
+    body = "".join(
+        f"<p>Paragraph {i} of the report: the harbour authority said on Monday that the ferry service "
+        f"would resume after repairs to the pier, which was damaged in the storm last winter.</p>"
+        for i in range(paragraphs)
+    )
+    menu = "".join(f"<li><a href='/section/{i}'>Section number {i} of the site menu</a></li>" for i in range(furniture))
+    return (
+        f"<html><head><title>Ferry service to resume</title></head><body><nav><ul>{menu}</ul></nav>"
+        f"<article><h1>Ferry service to resume</h1>{extra}{body}</article>"
+        f"<footer>{'Copyright Example Gazette, all rights reserved. ' * furniture}</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "html,readability_runs",
+    [
+        (_news_page(8, 2), False),  # the article is most of the page: readability cannot win
+        (_news_page(3, 60), True),  # menus and footer: readability's text could be longer
+        (_news_page(1, 0, "<time>Monday</time><figure>A pier</figure>"), False),  # short, with furniture: justext's turn
+        ((DATA / "harbour_article.html").read_text(encoding="utf-8"), None),
+        ((DATA / "wahl_artikel.html").read_text(encoding="utf-8"), None),
+        ((DATA / "ferry_quotes.html").read_text(encoding="utf-8"), None),
+    ],
+)
+def test_readability_is_skipped_only_where_it_cannot_change_the_text(html, readability_runs, monkeypatch):
+    import trafilatura.external
+    from trafilatura import bare_extraction
+
+    from tasks.clean import PRUNE_XPATH, TRAFILATURA_CONFIG, _extract
+
+    runs = []
+    stock_readability = trafilatura.external.try_readability
+    monkeypatch.setattr(trafilatura.external, "try_readability", lambda tree: runs.append(1) or stock_readability(tree))
+    ours = _extract(load_html(html), None, False)
+    skipped = not runs
+    # the same call outside `_extract` is stock trafilatura, readability always run
+    stock = bare_extraction(
+        load_html(html), with_metadata=False, include_comments=False, include_tables=True, deduplicate=False,
+        prune_xpath=PRUNE_XPATH, config=TRAFILATURA_CONFIG,
+    )
+    assert len(runs) >= 1 + (not skipped)
+    assert ours.text == stock.text and ours.text
+    if readability_runs is not None:
+        assert skipped is not readability_runs
