@@ -6,7 +6,10 @@ Run on demand (never in the test suite):
     make bench BENCH_ARGS=--quick   # smoke: 300 pages, a few minutes
 
 Measures on ../shared/eval/throughput/news_pages.warc.gz (or the WARC given):
-- the reference: `trafilatura.bare_extraction(with_metadata=True)` on every page, one process;
+- the reference: `trafilatura.bare_extraction(with_metadata=True)` on every page, one process,
+  measured three times: at the start, before the no-NER rows and at the end. This shared
+  machine's pace drifts by up to 30% within a bench, so each row's ratio is taken against the
+  reference measured last before it (the "ref" column), and all three are printed;
 - `newsroom run` on the WARC into a fresh temporary warehouse, 1 and 2 workers, with and
   without NER (NEWSROOM_ENTITIES=false), and the fast cleaning profile (NEWSROOM_FAST=true): pages/s, ratio to the reference, seconds per stage
   (from the `stage_seconds` metrics the run records), peak RSS of the whole process tree;
@@ -184,13 +187,15 @@ def load_average() -> str:
 
 def stage_table(runs: list[tuple[str, dict]], ref: dict) -> list[str]:
     """Markdown: one row per measured run."""
-    head = ["run", "pages", "loaded", "wall s", "pages/s", "× ref", "peak MiB", "startup", "scan (plan)", *BATCH_STAGES,
+    head = ["run", "pages", "loaded", "wall s", "pages/s", "× ref", "ref pages/s", "peak MiB", "startup", "scan (plan)", *BATCH_STAGES,
             "load+refresh", "orchestration", "orch. %", "load avg after"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in runs:
         s = r["stages"]
         pps = r["inputs"] / r["wall"]
-        cells = [name, r["inputs"], r["loaded"], f"{r['wall']:.1f}", f"{pps:.1f}", f"{pps / ref['pages_per_s']:.2f}",
+        row_ref = r.get("reference", ref)
+        cells = [name, r["inputs"], r["loaded"], f"{r['wall']:.1f}", f"{pps:.1f}", f"{pps / row_ref['pages_per_s']:.2f}",
+                 f"{row_ref['pages_per_s']:.1f}",
                  f"{r['peak_mib']:.0f}", f"{s.get('startup', 0):.1f}", f"{s.get('plan', 0):.1f}", *(f"{s.get(k, 0):.1f}" for k in BATCH_STAGES),
                  f"{s.get('load', 0):.1f}", f"{r['orchestration']:.1f}", f"{100 * r['orchestration'] / r['wall']:.0f}%",
                  r["load_avg"]]
@@ -232,11 +237,20 @@ def main() -> None:
     print(f"command: {' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}; load average at start: {load_average()}\n", flush=True)
     pages = read_pages(args.warc, size)
     results: dict = {"load_avg_start": load_average()}
-    ref = reference(pages)
-    ref["load_avg"] = load_average()
+    references: list[dict] = []
+
+    def measure_reference(when: str) -> dict:
+        ref = reference(pages)
+        ref["load_avg"] = load_average()
+        ref["when"] = when
+        references.append(ref)
+        print(f"reference ({when}): bare_extraction(with_metadata=True), 1 process: {ref['pages']} pages in "
+              f"{ref['seconds']:.1f} s = {ref['pages_per_s']:.1f} pages/s (load avg {ref['load_avg']})\n", flush=True)
+        return ref
+
+    ref = measure_reference("start")
     results["reference"] = ref
-    print(f"reference: bare_extraction(with_metadata=True), 1 process: {ref['pages']} pages in "
-          f"{ref['seconds']:.1f} s = {ref['pages_per_s']:.1f} pages/s (load avg {ref['load_avg']})\n", flush=True)
+    results["references"] = references
     runs: list[tuple[str, dict]] = []
 
     def measure(
@@ -244,6 +258,7 @@ def main() -> None:
     ) -> dict:
         result = run_newsroom(warc, warehouse, workers, entities, api_url, fast)
         result["load_avg"] = load_average()
+        result["reference"] = references[-1]
         runs.append((name, result))
         print(f"  {name}: {result['inputs']} inputs, {result['wall']:.1f} s, peak {result['peak_mib']:.0f} MiB", flush=True)
         return result
@@ -264,6 +279,7 @@ def main() -> None:
         rerun["articles_before_after"] = (before, articles_in(folder / "wh-ner-2"))
         write_warc(pages, corpus)
         measure("NER, 1 worker", corpus, folder / "wh-ner-1", 1, True)
+        measure_reference("before the no-NER rows")
         measure("no NER, 2 workers", corpus, folder / "wh-plain-2", 2, False)
         measure("no NER, 1 worker", corpus, folder / "wh-plain-1", 1, False)
         measure("no NER, fast profile, 2 workers", corpus, folder / "wh-fast-2", 2, False, fast=True)
@@ -286,6 +302,9 @@ def main() -> None:
             os.environ.pop("PREFECT_API_URL", None)
             if saved:
                 os.environ["PREFECT_API_URL"] = saved
+    measure_reference("end")
+    print("references: " + ", ".join(f"{r['when']} {r['pages_per_s']:.1f} pages/s" for r in references)
+          + "; each row's × ref is against the last one measured before it")
     print()
     print("\n".join(stage_table(runs, ref)))
     print()
