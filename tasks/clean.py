@@ -954,7 +954,7 @@ JSON_LD_SCRIPTS = XPath('.//script[@type="application/ld+json" or @type="applica
 
 def _normalize_json(string: str) -> str:
     """trafilatura's `normalize_json`, with its character-by-character filter of lone surrogates
-    as one regular expression (same result; ~0.8 ms a page less on the shared pages)."""
+    as one regular expression: the same result, much faster on long scripts with escapes."""
     if "\\" in string:
         string = string.replace("\\n", "").replace("\\r", "").replace("\\t", "")
         string = JSON_UNICODE_REPLACE.sub(lambda match: chr(int(match[1], 16)), string)
@@ -965,7 +965,9 @@ def _normalize_json(string: str) -> str:
 
 def _read_json_ld(script: str) -> tuple[str, object]:
     """A JSON-LD script as trafilatura's metadata reader sees it: (its minified, normalised
-    text, the parsed JSON or `_UNPARSED`). Raises RecursionError on absurdly deep JSON."""
+    text, the parsed JSON or `_UNPARSED` when it is not JSON). Raises what else `json.loads`
+    raises (RecursionError on absurdly deep JSON, ValueError on a number too long to convert),
+    which ends trafilatura's JSON-LD reading of the page too."""
     text = _normalize_json(JSON_MINIFY.sub(r"\1", script))
     try:
         return text, json.loads(text, strict=False)
