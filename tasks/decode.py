@@ -41,7 +41,7 @@ _BOMS = [
 _CONTROL_BYTES = bytes(b for b in range(1, 32) if b not in (9, 10, 12, 13, 27)) + b"\x7f"
 _CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f]")
 # the same characters as UTF-8 bytes (each is one byte there, never part of a longer sequence)
-_CONTROL_CHARS_UTF8 = bytes([*range(0, 9), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
+_CONTROL_CHARS_UTF8 = b"\x00" + _CONTROL_BYTES
 _DECLARED_RE = re.compile(
     rb"""(?:<meta[^>]+charset\s*=\s*["']?\s*|<\?xml[^>]+encoding\s*=\s*["'])([A-Za-z0-9_.:-]{2,40})""",
     re.IGNORECASE,
