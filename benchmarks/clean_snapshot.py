@@ -15,10 +15,8 @@ of the previous commit) and one after. A refactor or a speed-up must print "0 di
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import sys
-import tarfile
 import time
 from pathlib import Path
 
@@ -32,12 +30,11 @@ FIELDS = ("title", "text", "authors", "published_at", "language", "site_name", "
 def shared_pages() -> list[tuple[str | None, bytes]]:
     """(url, HTML bytes) of every page of the three shared HTML sets, in a fixed order."""
     from benchmarks.bench_pipeline import read_pages
+    from benchmarks.eval_extraction import load_pages
 
     pages = [(url, payload) for url, _, payload in read_pages(EVAL / "throughput" / "news_pages.warc.gz")]
     for name in ("fundus", "htmldate_news"):
-        rows = [json.loads(line) for line in (EVAL / name / "manifest.jsonl").open(encoding="utf-8")]
-        with tarfile.open(EVAL / name / "pages.tar.gz") as archive:
-            pages += [(row.get("url"), archive.extractfile(row["html_path"]).read()) for row in rows]
+        pages += [(row.get("url"), html) for row, html in load_pages(name, None)]
     return pages
 
 
