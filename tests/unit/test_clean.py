@@ -833,8 +833,6 @@ def test_json_ld_text_is_normalised_as_trafilatura_does(string):
 def test_json_ld_read_while_defusing_is_what_trafilatura_reads():
     # _defuse_json_ld reads the large scripts once; PageMetadata reuses that reading instead of
     # normalising and parsing them again, and must end with trafilatura's metadata
-    from trafilatura.utils import load_html
-
     from tasks.clean import JSON_LD_FALLBACK_MAX_CHARS, _defuse_json_ld
 
     filler = ",".join('{"@type":"Thing","name":"item %d"}' % i for i in range(900))
