@@ -41,6 +41,10 @@ class PageTimeout(BaseException):
     `except Exception` may swallow it)."""
 
 
+# After a page's time is up, PageTimeout again this often until its cleaning ends.
+REPEAT_SECONDS = 0.2
+
+
 @contextmanager
 def page_time_limit(seconds: float) -> Iterator[None]:
     """Raise PageTimeout in the block after `seconds` of wall time.
@@ -48,6 +52,10 @@ def page_time_limit(seconds: float) -> Iterator[None]:
     A timer signal, so only in a process's main thread: the cleaning workers (`--workers`, the
     default on a machine with more than one core) clean there. A single-process run cleans in a
     thread of the flow and has no limit; nor has `seconds <= 0`.
+
+    The signal repeats every `REPEAT_SECONDS` until the block ends: an exception raised while
+    Python runs a garbage-collector callback or a finaliser is printed and dropped ("Exception
+    ignored in ..."), and a page whose first PageTimeout landed there would run on unlimited.
     """
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
@@ -57,7 +65,7 @@ def page_time_limit(seconds: float) -> Iterator[None]:
         raise PageTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT_SECONDS)
     try:
         yield
     finally:
