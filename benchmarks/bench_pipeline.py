@@ -12,7 +12,8 @@ Measures on ../shared/eval/throughput/news_pages.warc.gz (or the WARC given):
   reference measured last before it (the "ref" column), and all three are printed;
 - `newsroom run` on the WARC into a fresh temporary warehouse, 1 and 2 workers, with and
   without NER (NEWSROOM_ENTITIES=false), and the fast cleaning profile (NEWSROOM_FAST=true): pages/s, ratio to the reference, seconds per stage
-  (from the `stage_seconds` metrics the run records), peak RSS of the whole process tree;
+  (from the `stage_seconds` metrics the run records), peak memory of the whole process tree
+  (PSS summed; the RSS sum, which counts shared pages once per process, next to it);
 - cost growth from a small subset to the whole corpus (subset WARCs written with warcio);
 - a no-op re-run, and a re-run after 10% of the pages changed (a modified copy of the WARC
   written over the ingested one, so the sources stay the same).
@@ -100,8 +101,15 @@ def reference(pages: list) -> dict:
     return {"pages": len(pages), "seconds": seconds, "pages_per_s": len(pages) / seconds}
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants (from /proc)."""
+def tree_memory(root: int) -> tuple[int, int]:
+    """(PSS, RSS) bytes of a process and all its descendants, summed (from /proc).
+
+    PSS, the proportional set size, counts a page shared by n processes as 1/n in each: its
+    sum is the memory the tree holds. The RSS sum counts shared pages once per process (the
+    Python runtime and libraries in every process; the spaCy model, which the cleaning
+    workers share with the fork server they came from): it overstates the tree's memory,
+    and is printed next to PSS for comparison with earlier results.
+    """
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -112,22 +120,27 @@ def tree_rss(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue  # the process ended while we looked
         children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [root]
+    pss = rss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, []))
         try:
-            with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Pss:"):
+                        pss += int(line.split()[1]) * 1024
+                    elif line.startswith("Rss:"):
+                        rss += int(line.split()[1]) * 1024
         except OSError:
             continue
-    return total
+    return pss, rss
 
 
 def run_newsroom(
     warc: Path, warehouse: Path, workers: int, entities: bool, api_url: str | None = None, fast: bool = False
 ) -> dict:
-    """`newsroom run` in a subprocess: wall seconds, peak tree RSS, the runs row and its stage seconds.
+    """`newsroom run` in a subprocess: wall seconds, peak tree memory, the runs row and its stage seconds.
 
     Without `api_url` the run starts its own temporary Prefect server (the default for a
     one-off command); with it, the run uses that running server (as scheduled runs do).
@@ -142,12 +155,13 @@ def run_newsroom(
     command = [str(NEWSROOM), "run", str(warc), "--warehouse", str(warehouse), "--workers", str(workers)]
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    peak = 0
+    peak = peak_rss = 0
     output: list[bytes] = []
     reader = threading.Thread(target=lambda: output.append(process.stdout.read()))
     reader.start()
     while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
+        pss, rss = tree_memory(process.pid)
+        peak, peak_rss = max(peak, pss), max(peak_rss, rss)
         time.sleep(0.2)
     reader.join()
     wall = time.perf_counter() - start
@@ -164,7 +178,7 @@ def run_newsroom(
         )
     work = stages.get("plan", 0) + stages.get("load", 0) + sum(stages.get(s, 0) for s in BATCH_STAGES) / workers
     return {
-        "workers": workers, "entities": entities, "wall": wall, "peak_mib": peak / 2**20,
+        "workers": workers, "entities": entities, "wall": wall, "peak_mib": peak / 2**20, "peak_rss_mib": peak_rss / 2**20,
         "inputs": inputs, "loaded": loaded, "rejected": rejected, "skipped": skipped, "stages": stages,
         # Everything that is not reading, cleaning, extracting, writing or loading: process start,
         # Prefect server and task runs, process pool, model loading, staging moves.
@@ -187,7 +201,7 @@ def load_average() -> str:
 
 def stage_table(runs: list[tuple[str, dict]], ref: dict) -> list[str]:
     """Markdown: one row per measured run."""
-    head = ["run", "pages", "loaded", "wall s", "pages/s", "× ref", "ref pages/s", "peak MiB", "startup", "scan (plan)", *BATCH_STAGES,
+    head = ["run", "pages", "loaded", "wall s", "pages/s", "× ref", "ref pages/s", "peak MiB (PSS)", "RSS sum", "startup", "scan (plan)", *BATCH_STAGES,
             "load+refresh", "orchestration", "orch. %", "load avg after"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, r in runs:
@@ -196,7 +210,7 @@ def stage_table(runs: list[tuple[str, dict]], ref: dict) -> list[str]:
         row_ref = r.get("reference", ref)
         cells = [name, r["inputs"], r["loaded"], f"{r['wall']:.1f}", f"{pps:.1f}", f"{pps / row_ref['pages_per_s']:.2f}",
                  f"{row_ref['pages_per_s']:.1f}",
-                 f"{r['peak_mib']:.0f}", f"{s.get('startup', 0):.1f}", f"{s.get('plan', 0):.1f}", *(f"{s.get(k, 0):.1f}" for k in BATCH_STAGES),
+                 f"{r['peak_mib']:.0f}", f"{r['peak_rss_mib']:.0f}", f"{s.get('startup', 0):.1f}", f"{s.get('plan', 0):.1f}", *(f"{s.get(k, 0):.1f}" for k in BATCH_STAGES),
                  f"{s.get('load', 0):.1f}", f"{r['orchestration']:.1f}", f"{100 * r['orchestration'] / r['wall']:.0f}%",
                  r["load_avg"]]
         lines.append("| " + " | ".join(str(c) for c in cells) + " |")

@@ -10,11 +10,20 @@ own for the duration of its cleaning (`cleaning_pool`).
 The workers do not import Prefect: the flow's `clean-batch` tasks run in threads of the flow's
 process, record their task runs there, and hand the CPU work to a worker (`tasks.batch`).
 This module does not import Prefect either, so the command can start workers before it.
+
+Workers are forked from a fork server (`multiprocessing`'s "forkserver" start method) that
+imported the extraction code and loaded the model once (`flows.preload`): each worker starts
+warm, and the model's memory is shared between them until written to. The fork server is a
+fresh single-threaded process, so forking it is safe where forking the flow's process, with
+Prefect's threads, would not be. Where the platform has no fork server, workers are spawned
+and warm themselves.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -74,25 +83,85 @@ def _started() -> bool:
     return True
 
 
+# What `flows.preload` reads, in the fork server, to know which model to load ("" for none).
+PRELOAD_MODEL_VARIABLE = "NEWSROOM_PRELOAD_MODEL"
+
+
+def _context(model: str | None) -> multiprocessing.context.BaseContext:
+    """The fork server, preloading the extraction code and `model`; spawn where there is none.
+
+    Not a plain fork: the parent runs threads (Prefect's, the progress bar's) that a fork would
+    copy in whatever state they were. A fork server already running (started for an earlier
+    pool of this process) is reused as it is: workers for another model load theirs in `_warm`.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "flows.preload"])
+    saved = os.environ.get(PRELOAD_MODEL_VARIABLE)
+    os.environ[PRELOAD_MODEL_VARIABLE] = model or ""  # the fork server starts with this environment
+    try:
+        forkserver.ensure_running()  # returns at once; the fork server preloads in the background
+    finally:
+        if saved is None:
+            del os.environ[PRELOAD_MODEL_VARIABLE]
+        else:
+            os.environ[PRELOAD_MODEL_VARIABLE] = saved
+    return context
+
+
+# Pools of this process whose workers came from the fork server, and its guard.
+_fork_server_users = 0
+_fork_server_lock = threading.Lock()
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server once no pool needs it: it holds the preloaded model's memory.
+
+    Only when no other pool of this process still has workers from it: the fork server is
+    what tells a pool that one of its workers ended. `ForkServer._stop` is what CPython's own
+    tests call; where it is missing, the fork server lives on until the process exits.
+    """
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # noqa: SLF001 - see the docstring
+    if stop is not None:
+        stop()
+
+
 class CleaningPool:
     """`workers` processes, warmed for `model` (None: entities off)."""
 
     def __init__(self, workers: int, model: str | None) -> None:
         self.workers = workers
         self.model = model
-        # spawn, not fork: the parent runs threads (Prefect's, the progress bar's) that a fork
-        # would copy in whatever state they were.
+        global _fork_server_users
+        with _fork_server_lock:
+            self._context = _context(model)
+            self._forked = self._context.get_start_method() == "forkserver"
+            _fork_server_users += self._forked
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_warm,
+            mp_context=self._context,
+            initializer=_warm,  # already done in the fork server: then it costs ~10 ms
             initargs=(model,),
         )
         # batches cleaned before the flow planned them (`clean_ahead`), by their inputs
         self._ahead: dict[tuple, tuple[object, Future]] = {}
-        # The executor starts a process per submitted call while none is idle: start them all now.
-        for _ in range(workers):
-            self._executor.submit(_started)
+        # The executor starts a process per submitted call while none is idle: start them all
+        # now. A forked worker starts only when the fork server has preloaded, and starting it
+        # waits for that: in a thread, so that the caller goes on (importing, planning) meanwhile.
+        self._starting = threading.Thread(target=self._start_workers, name="newsroom-start-workers", daemon=True)
+        self._starting.start()
+
+    def _start_workers(self) -> None:
+        try:
+            for _ in range(self.workers):
+                self._executor.submit(_started)
+        except RuntimeError:
+            pass  # shut down before its workers started
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self._executor.submit(fn, *args, **kwargs)
@@ -112,7 +181,15 @@ class CleaningPool:
 
     def shutdown(self) -> None:
         self._ahead.clear()
+        self._starting.join()
         self._executor.shutdown(wait=True, cancel_futures=True)
+        global _fork_server_users
+        with _fork_server_lock:
+            if self._forked:
+                self._forked = False  # a second shutdown does not count twice
+                _fork_server_users -= 1
+                if _fork_server_users == 0:
+                    _stop_fork_server()
 
 
 _started_pool: CleaningPool | None = None

@@ -155,8 +155,11 @@ def test_sigkill_at_four_stages_loses_and_doubles_nothing(tmp_path):
 
 
 def cleaning_workers(pid: int) -> list[int]:
-    """The cleaning worker processes of the run `pid` (children started by multiprocessing's spawn)."""
-    found = []
+    """The cleaning worker processes of the run `pid`.
+
+    Children of its fork server (`flows.pool`), or its own children where workers are spawned.
+    """
+    parents, cmdlines = {}, {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -164,9 +167,13 @@ def cleaning_workers(pid: int) -> list[int]:
             stat, cmdline = (entry / "stat").read_text(), (entry / "cmdline").read_bytes()
         except OSError:
             continue  # ended meanwhile
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"spawn_main" in cmdline:
-            found.append(int(entry.name))
-    return found
+        parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        cmdlines[int(entry.name)] = cmdline
+    servers = {p for p, parent in parents.items() if parent == pid and b"multiprocessing.forkserver" in cmdlines[p]}
+    return [
+        p for p, parent in parents.items()
+        if parent in servers or (parent == pid and b"spawn_main" in cmdlines[p])
+    ]
 
 
 def test_a_cleaning_worker_killed_mid_run_fails_the_run_in_one_sentence_and_a_rerun_completes_it(tmp_path):

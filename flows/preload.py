@@ -1,0 +1,17 @@
+"""Imported by the fork server of the cleaning workers (`flows.pool`), and only there.
+
+Warms the fork server as each worker would warm itself (imports, the model named in
+`NEWSROOM_PRELOAD_MODEL`, a made-up page through every step), so that the workers forked
+from it start warm and share that memory.
+"""
+
+import os
+
+from flows.pool import PRELOAD_MODEL_VARIABLE, _warm
+
+# What this process was warmed for: a worker forked from it finds it here (tests check it).
+WARMED_FOR: tuple[str | None] | None = None
+
+if PRELOAD_MODEL_VARIABLE in os.environ:
+    WARMED_FOR = (os.environ[PRELOAD_MODEL_VARIABLE] or None,)
+    _warm(WARMED_FOR[0])
