@@ -154,7 +154,10 @@ def api_for_flows(server: TemporaryServer | None) -> Iterator[bool]:
         # them would start a temporary server of its own. Task processes inherit the variable.
         os.environ["PREFECT_API_URL"] = server.api_url
         prefect.context.refresh_global_settings_context()
-        with temporary_settings({PREFECT_API_URL: server.api_url}):
+        # No flow-run heartbeats: they tell a lasting server that a run's process still lives,
+        # and this server ends with the command. Prefect's heartbeat thread sleeps in whole
+        # seconds, so a flow waited up to 1 s for it at its end (~0.5 s a run, measured).
+        with temporary_settings({PREFECT_API_URL: server.api_url, "flows.heartbeat_frequency": None}):
             yield True
     finally:
         if os.environ.get("PREFECT_API_URL") == server.api_url:

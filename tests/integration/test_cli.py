@@ -162,8 +162,11 @@ with api_for_flows(server) as used:
     thread.join()
     # Prefect's background threads must see the run's server, or each starts one of its own
     assert seen == [server.api_url], (seen, server.api_url)
+    # no flow-run heartbeats for a server that ends with the command
+    assert get_current_settings().flows.heartbeat_frequency is None
 assert server.process.poll() is not None, "the temporary server outlived the run"
 assert get_current_settings().api.url is None
+assert get_current_settings().flows.heartbeat_frequency is not None
 print("ok")
 """
 
