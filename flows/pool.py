@@ -59,6 +59,9 @@ _WARM_UP_PAGE = (
 def _warm(model: str | None) -> None:
     """Worker start: import the extraction code and load what the first batch would load.
 
+    Done once in the fork server (`flows.preload`), whose workers then find it all loaded;
+    spawned workers, or workers for another model than the fork server's, do it themselves.
+
     Cleaning and extracting a made-up page loads the rest at once (py3langid's model alone
     is ~0.8 s), while the command waits for the Prefect server, instead of in the first batch.
     """
