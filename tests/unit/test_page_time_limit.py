@@ -28,6 +28,9 @@ def planned(path: Path, html: str) -> PlannedInput:
     return PlannedInput(InputItem(str(path), str(path), "html"), input_id(path.read_bytes()))
 
 
+# In this test process hypothesis keeps a garbage-collector callback: a PageTimeout that lands
+# in it is dropped and reported as unraisable, and the repeated one ends the page (next test).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_page_past_the_limit_is_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:
     settings = Settings(warehouse=tmp_path / "warehouse", page_seconds=1.0, entities=False)
     # warm up, as a worker process does before its first batch: the first page of a process
@@ -70,11 +73,11 @@ def test_a_timeout_dropped_where_python_ignores_exceptions_is_raised_again() -> 
         with pytest.raises(PageTimeout), page_time_limit(0.05):
             gc.collect()
             landed.append("after")
-            time.sleep(3)
+            time.sleep(10)
     finally:
         gc.callbacks.remove(in_the_collector)
     assert landed == ["collector", "after"]  # the first PageTimeout was dropped in the collector
-    assert time.perf_counter() - started < 1.5  # the repeat came 0.2 s later, not after the block
+    assert time.perf_counter() - started < 5  # the repeat came 0.2 s later, not after the 10 s block
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
