@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 import time
 from collections import Counter
@@ -56,12 +57,17 @@ def page_time_limit(seconds: float) -> Iterator[None]:
     The signal repeats every `REPEAT_SECONDS` until the block ends: an exception raised while
     Python runs a garbage-collector callback or a finaliser is printed and dropped ("Exception
     ignored in ..."), and a page whose first PageTimeout landed there would run on unlimited.
+    A repeat raises nothing while a PageTimeout is still being handled (the cleanup code it
+    runs through on its way out of the block, this function's own `finally` included): it
+    would cut that cleanup short, or escape the block before the timer is off.
     """
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def expire(signum, frame):
+        if isinstance(sys.exc_info()[1], PageTimeout):
+            return  # the previous one is on its way out of the block
         raise PageTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -81,6 +81,18 @@ def test_a_timeout_dropped_where_python_ignores_exceptions_is_raised_again() -> 
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+def test_a_repeat_does_not_cut_short_the_cleanup_of_a_timeout_on_its_way_out() -> None:
+    cleaned: list[bool] = []
+    with pytest.raises(PageTimeout), page_time_limit(0.05):
+        try:
+            time.sleep(5)
+        finally:
+            time.sleep(0.7)  # cleanup while the PageTimeout propagates: the repeats come meanwhile
+            cleaned.append(True)
+    assert cleaned == [True]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_the_limit_raises_in_the_main_thread_only() -> None:
     with pytest.raises(PageTimeout):
         with page_time_limit(0.05):
