@@ -56,15 +56,24 @@ _WARM_UP_PAGE = (
 ).encode()
 
 
+# The models (None: entities off) this process was warmed for, itself or by the fork server
+# it was forked from.
+_warmed_for: set[str | None] = set()
+
+
 def _warm(model: str | None) -> None:
     """Worker start: import the extraction code and load what the first batch would load.
 
-    Done once in the fork server (`flows.preload`), whose workers then find it all loaded;
-    spawned workers, or workers for another model than the fork server's, do it themselves.
+    Done once in the fork server (`flows.preload`), whose workers inherit it and skip it
+    (it would clean the made-up page again: ~20 ms with NER); spawned workers, or workers
+    for another model than the fork server's, do it themselves.
 
     Cleaning and extracting a made-up page loads the rest at once (py3langid's model alone
     is ~0.8 s), while the command waits for the Prefect server, instead of in the first batch.
     """
+    if model in _warmed_for:
+        return
+    _warmed_for.add(model)
     try:
         import tasks.batch  # noqa: F401  (trafilatura, lxml, pyarrow)
         from tasks.clean import clean_page
@@ -148,7 +157,7 @@ class CleaningPool:
         self._executor = ProcessPoolExecutor(
             max_workers=workers,
             mp_context=self._context,
-            initializer=_warm,  # already done in the fork server: then it costs ~10 ms
+            initializer=_warm,  # already done in the fork server for `model`: then it returns at once
             initargs=(model,),
         )
         # batches cleaned before the flow planned them (`clean_ahead`), by their inputs
