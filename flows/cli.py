@@ -165,7 +165,7 @@ def run(
     report = _run_flow(
         "flows.ingest:ingest",
         verbose,
-        workers_for=lambda: _workers_for(sources, warehouse, batch_size, workers, no_entities),
+        workers_for=lambda: _workers_for(sources, warehouse, batch_size, workers, no_entities, bool(urls or feed or sitemap)),
         head_start=lambda ready: _clean_ahead(parameters, ready),
         **parameters,
     )
@@ -245,36 +245,47 @@ def _self_command() -> str:
 
 
 def _workers_for(
-    sources: list[str], warehouse: Path | None, batch_size: int | None, workers: int | None, no_entities: bool
+    sources: list[str],
+    warehouse: Path | None,
+    batch_size: int | None,
+    workers: int | None,
+    no_entities: bool,
+    web: bool = False,
 ) -> tuple[int, str | None] | None:
-    """(workers, NER model or None) to start before the flow, when a run is big enough to use them.
+    """(processes, NER model or None) the run is expected to clean with, to get ready before
+    the flow; None when it is expected to clean nothing.
 
-    A run of fewer inputs than one batch is cleaned in the command's own process, and starting
-    worker processes for it would only cost CPU. Local sources are counted cheaply (a WARC file
-    as one input per 20 kB); web sources are not known before fetching, and do not count.
+    More than one process: the workers `start_pool` boots next to the Prefect server. One:
+    the command's own process, which `_run_flow` warms in a thread (imports, the model) while
+    the Prefect server boots, for a run of fewer inputs than one batch (worker processes would
+    only cost CPU), with `--workers 1`, or with web sources (not known before fetching, so
+    they never ask for workers).
 
-    A re-run of the same command on files unchanged since its last completed run (no file's
-    inode changed since that run started: `st_ctime` moves on writes, renames, `cp -p` and
-    `touch`) would skip them all: its workers would boot for nothing, on the CPU the Prefect
-    server's start needs. This is a guess made before the flow plans; when it is wrong the
-    flow starts the workers it needs itself, a few seconds later.
+    Local sources are counted cheaply (a WARC file as one input per 20 kB). A re-run of the
+    same command on files unchanged since its last completed run (no file's inode changed
+    since that run started: `st_ctime` moves on writes, renames, `cp -p` and `touch`) would
+    skip them all: nothing is made ready for it, which would take the CPU the Prefect server's
+    start needs. This is a guess made before the flow plans; when it is wrong the flow starts
+    the workers, or loads the model, it needs itself, a few seconds later.
     """
     from pydantic import ValidationError
 
     from tasks.settings import Settings
-    from tasks.sources import classify_path, is_hidden
+    from tasks.sources import classify_path, is_hidden, is_url
 
     overrides = {"warehouse": warehouse, "batch_size": batch_size, "workers": workers, "entities": False if no_entities else None}
     try:
         settings = Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError:
         return None  # the flow reports the bad setting
-    if settings.workers < 2:
-        return None
-    wanted = settings.workers, settings.spacy_model if settings.entities else None
+    model = settings.spacy_model if settings.entities else None
+    here = (1, model)
+    web = web or any(is_url(source) for source in sources)
     since = _last_completed_run_of(settings.database_path, sources)
     expected, changed = 0, since is None
     for source in sources:
+        if is_url(source):
+            continue
         path = Path(source).expanduser()
         if path.is_dir():  # as the flow takes them: hidden entries inside folders are not inputs
             files = (file for file in path.rglob("*") if not is_hidden(file, path))
@@ -290,9 +301,9 @@ def _workers_for(
                 continue
             expected += 1 + info.st_size // 20_000 if kind == "warc" else 1
             changed = changed or info.st_ctime >= since
-            if changed and expected > settings.batch_size:
-                return wanted
-    return None
+            if changed and expected > settings.batch_size and settings.workers > 1:
+                return settings.workers, model
+    return here if (changed and expected) or web else None
 
 
 def _last_completed_run_of(database: Path, sources: list[str]) -> float | None:
@@ -339,14 +350,15 @@ def _run_flow(
     """Run a flow ("module:name") with a progress bar; return its report, or exit with one sentence.
 
     The flow is imported here, after Prefect's environment defaults are set. `workers_for`,
-    called once the Prefect server is starting, says which cleaning processes to start now
-    ((workers, model), or None for none), so that they boot next to the server. `head_start`,
+    called once the Prefect server is starting, says how the run is expected to clean
+    ((processes, model), or None: nothing to clean), so that what it needs gets ready next to
+    the server: worker processes, or this process warmed in a thread (`flows.pool.warm_here`). `head_start`,
     called after the flow's import while the temporary server is still booting, can give
     those workers the run's first work; its argument says whether the server is up.
     """
     import importlib
 
-    from flows.pool import start_pool, stop_pool
+    from flows.pool import start_pool, stop_pool, warm_here
     from flows.runtime import start_early_server
     from flows.server import is_healthy
 
@@ -355,8 +367,9 @@ def _run_flow(
     # while this one imports the flow.
     server = start_early_server()
     try:
-        if workers_for is not None and (wanted := workers_for()) is not None:
-            start_pool(*wanted)
+        wanted = workers_for() if workers_for is not None else None
+        if wanted is not None:
+            start_pool(*wanted)  # only when more than one process
         module, name = flow_path.split(":")
         flow_fn = getattr(importlib.import_module(module), name)
         if head_start is not None and server is not None:
@@ -365,6 +378,9 @@ def _run_flow(
             # What Prefect imports when a flow starts (0.2 s, measured), done while the server boots
             importlib.import_module("fastapi.encoders")
             importlib.import_module("prefect.flow_engine")
+        if wanted is not None and wanted[0] == 1:
+            # Started after the imports above: two threads importing at once could meet in a cycle.
+            warm_here(wanted[1])
     except BaseException:
         stop_pool()
         if server is not None:

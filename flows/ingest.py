@@ -31,7 +31,7 @@ from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import runtime
-from flows.pool import CleaningPool, WorkerDied, cleaning_pool, stop_pool
+from flows.pool import CleaningPool, WorkerDied, cleaning_pool, stop_pool, wait_for_warm_up
 from flows.progress import progress
 from tasks.archive import RawArchive, raw_archive_path
 from tasks.batch import PlannedInput, clean_inputs, prepare_inputs, reject_row, stage_prepared
@@ -435,6 +435,7 @@ def clean_batch(batch: list[PlannedInput], part: int, settings: Settings, run_id
     """
     pool = _pool.get()
     if pool is None:
+        wait_for_warm_up()  # the command may be warming this process for it (`newsroom run`)
         return clean_inputs(batch, part, settings, run_id, started, on_page=progress().advance)
     try:
         ahead = pool.take_ahead(batch, settings)

@@ -91,6 +91,41 @@ def _warm(model: str | None) -> None:
         pass
 
 
+# The thread `warm_here` started, if any.
+_warming: threading.Thread | None = None
+
+
+def warm_here(model: str | None) -> None:
+    """Warm this process for cleaning with `model` in a background thread (`_warm_command`).
+
+    For a run that cleans in the command's own process (one batch, `--workers 1`, web
+    sources): the imports, py3langid's model and the spaCy model load (~1.5 s of CPU) while
+    the temporary Prefect server boots on the other core, instead of after it, when the
+    first page is cleaned. `wait_for_warm_up` must be called before cleaning here.
+    """
+    global _warming
+    if _warming is None and model not in _warmed_for:
+        _warming = threading.Thread(target=_warm_command, args=(model,), name="newsroom-warm-up", daemon=True)
+        _warming.start()
+
+
+def _warm_command(model: str | None) -> None:
+    """`_warm`, and what the command's load imports to sign new articles for duplicates
+    (datasketch, with scipy: ~0.4 s)."""
+    _warm(model)
+    try:
+        import datasketch  # noqa: F401
+    except ImportError:  # the load meets the same problem and reports it
+        pass
+
+
+def wait_for_warm_up() -> None:
+    """Wait for `warm_here`'s thread, if one was started: cleaning beside it could load the
+    spaCy model a second time (`load_ner` is cached once loaded, not while loading)."""
+    if _warming is not None:
+        _warming.join()
+
+
 def _started() -> bool:
     return True
 

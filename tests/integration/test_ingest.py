@@ -168,6 +168,32 @@ def test_missing_source_fails_the_run_with_one_sentence(tmp_path, warehouse):
     assert state.message == f"Source not found: {tmp_path / 'nope'}"
 
 
+def test_a_flow_cleaning_in_its_own_process_waits_for_the_warm_up_and_loads_the_model_once(inputs, warehouse):
+    """`newsroom run` of one batch warms the command in a thread while the Prefect server boots;
+    the flow's cleaning waits for that thread instead of loading the spaCy model beside it."""
+    import flows.pool as pool
+    from tasks.extract.entities import load_ner
+    from tasks.settings import Settings
+
+    model = Settings().spacy_model
+    load_ner.cache_clear()
+    pool._warmed_for.discard(model)
+    try:
+        pool.warm_here(model)
+        assert pool._warming.is_alive() and pool._warming.daemon  # loading beside this thread
+        report = run([inputs], warehouse, workers=1)
+        assert not pool._warming.is_alive()
+        info = load_ner.cache_info()
+        assert (info.misses, info.currsize) == (1, 1)  # the warm-up's load, used by the flow
+        assert report.counts.loaded == 3
+        [(persons,)] = query(warehouse, "select count(*) from entities where label = 'PERSON'")
+        assert persons > 0
+        pool.warm_here(model)  # warmed already: no second thread
+        assert not pool._warming.is_alive()
+    finally:
+        pool._warming = None
+
+
 def test_a_rerun_on_unchanged_files_starts_no_workers_early(inputs, warehouse):
     """`newsroom run` guesses before the flow whether to boot workers next to the Prefect server."""
     from flows.cli import _workers_for

