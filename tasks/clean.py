@@ -720,6 +720,8 @@ def _page_headlines(markup: tuple[list[str], list[str]], headline: str | None, t
 
 
 _TITLE_SEPARATOR_RE = re.compile(r"\s+[|\-–—·•:»*]\s+|\s*[：｜|ㅣ]\s*")
+# "Headline-정치ㅣ한국일보": a section name hyphenated to the headline, then a separator or the end
+_ATTACHED_SECTION_RE = re.compile(r"-\w{1,12}(?:\s*[：｜|ㅣ]|\s+[|\-–—·•:»*]\s+|$)")
 _DATE_ONLY_RE = re.compile(r"^[\d./\s-]+$")
 # "by Maria Okafor": a byline segment (up to four capitalised names), never a headline
 _BYLINE_SEGMENT_RE = re.compile(r"^(?:by|von|par|por|di|door|af|av)\s+(?:[A-ZÀ-Ý][\w.'’-]*\s*){1,4}$")
@@ -819,7 +821,9 @@ def normalise_title(
         inner = _fold(text)
         rest = folded[len(inner) :]
         # "Headline - Site …": the page's headline followed by anything after a separator
-        if len(inner) >= 15 and folded.startswith(inner) and rest and _TITLE_SEPARATOR_RE.match(title[len(text) :] or " "):
+        if len(inner) >= 15 and folded.startswith(inner) and rest and (
+            _TITLE_SEPARATOR_RE.match(title[len(text) :] or " ") or _ATTACHED_SECTION_RE.match(title[len(text) :])
+        ):
             return text
     # "Section | Headline | Site": the page's headline as a whole segment run further in
     for text in candidates:

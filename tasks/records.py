@@ -13,7 +13,7 @@ from datetime import datetime
 import pyarrow as pa
 
 # Bump when a change to cleaning or extraction changes the rows it produces.
-EXTRACTOR_REVISION = "21"
+EXTRACTOR_REVISION = "22"
 
 
 class Rejected(Exception):

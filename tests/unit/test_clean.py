@@ -184,6 +184,19 @@ def test_json_ld_headline_marks_where_the_title_ends():
     assert normalise_title(title, "", None, None) == title
 
 
+def test_a_section_name_hyphenated_to_the_headline_is_cut_where_the_page_headline_ends():
+    """fundus HankookIlbo: "<headline>-정치ㅣ한국일보", a section ("politics") attached by a bare hyphen."""
+    from tasks.clean import normalise_title
+
+    headline = '민주당 \'선호투표제\' 도입 또다시 불발··· 친청계 "당규 개정 왜 밀어붙이나"'
+    title = f"{headline}-정치ㅣ한국일보"
+    assert normalise_title(title, "", "한국일보", "https://www.hankookilbo.com/a", headline=headline) == headline
+    assert normalise_title(f"{headline}-정치", "", None, None, headline=headline) == headline
+    # a hyphen inside a word of the title is no separator: the longer title stays
+    berlin = "Protest march in central Berlin-Mitte turns violent"
+    assert normalise_title(berlin, "", None, None, headline="Protest march in central Berlin") == berlin
+
+
 def test_a_headline_the_page_states_three_times_alike_wins_over_another_title():
     """fundus NDR: the <title> (and trafilatura's pick) is another version of the headline, while
     the JSON-LD headline, the <h1> and og:title agree; two of the three agreeing is not enough."""
