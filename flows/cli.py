@@ -255,11 +255,12 @@ def _workers_for(
     """(processes, NER model or None) the run is expected to clean with, to get ready before
     the flow; None when it is expected to clean nothing.
 
-    More than one process: the workers `start_pool` boots next to the Prefect server. One:
-    the command's own process, which `_run_flow` warms in a thread (imports, the model) while
-    the Prefect server boots, for a run of fewer inputs than one batch (worker processes would
-    only cost CPU), with `--workers 1`, or with web sources (not known before fetching, so
-    they never ask for workers).
+    More than one process: the workers `start_pool` boots next to the Prefect server, for a
+    run the flow will split into several batches (more inputs than a quarter batch: see
+    `flows.ingest.make_batches`). One: the command's own process, which `_run_flow` warms in a
+    thread (imports, the model) while the Prefect server boots, for a run of one batch (the
+    flow cleans it there: worker processes would only cost CPU), with `--workers 1`, or with
+    web sources (not known before fetching, so they never ask for workers).
 
     Local sources are counted cheaply (a WARC file as one input per 20 kB). A re-run of the
     same command on files unchanged since its last completed run (no file's inode changed
@@ -281,6 +282,7 @@ def _workers_for(
     model = settings.spacy_model if settings.entities else None
     here = (1, model)
     web = web or any(is_url(source) for source in sources)
+    several = max(1, settings.batch_size // 4)  # more inputs than this: `make_batches` gives several batches
     since = _last_completed_run_of(settings.database_path, sources)
     expected, changed = 0, since is None
     for source in sources:
@@ -301,7 +303,7 @@ def _workers_for(
                 continue
             expected += 1 + info.st_size // 20_000 if kind == "warc" else 1
             changed = changed or info.st_ctime >= since
-            if changed and expected > settings.batch_size and settings.workers > 1:
+            if changed and expected > several and settings.workers > 1:
                 return settings.workers, model
     return here if (changed and expected) or web else None
 

