@@ -303,7 +303,9 @@ def _workers_for(
                 continue
             expected += 1 + info.st_size // 20_000 if kind == "warc" else 1
             changed = changed or info.st_ctime >= since
-            if changed and expected > several and settings.workers > 1:
+            if changed and settings.workers == 1:
+                return here  # one changed input is enough to know: no need to look at the rest
+            if changed and expected > several:
                 return settings.workers, model
     return here if (changed and expected) or web else None
 

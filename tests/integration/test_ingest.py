@@ -204,6 +204,7 @@ def test_a_rerun_on_unchanged_files_starts_no_workers_early(inputs, warehouse):
     assert early([inputs]) == (2, None)  # three files, batches of one, no run yet
     run([inputs], warehouse, workers=1, entities=False)
     assert early([inputs]) is None  # the same command again would skip all three
+    assert _workers_for([str(inputs)], warehouse, 1, 1, True) is None  # nor warms the command
     assert early([inputs / SEED.name, inputs / "harbour_article.html"]) == (2, None)  # other sources: no run of them
     (inputs / "harbour_article.html").touch()  # its inode changed after the run started
     assert early([inputs]) == (2, None)
