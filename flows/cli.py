@@ -271,6 +271,7 @@ def _workers_for(
     """
     from pydantic import ValidationError
 
+    from flows.pool import tail_batch_size
     from tasks.settings import Settings
     from tasks.sources import classify_path, is_hidden, is_url
 
@@ -282,7 +283,7 @@ def _workers_for(
     model = settings.spacy_model if settings.entities else None
     here = (1, model)
     web = web or any(is_url(source) for source in sources)
-    several = max(1, settings.batch_size // 4)  # more inputs than this: `make_batches` gives several batches
+    several = tail_batch_size(settings.batch_size)  # more inputs than this: several batches
     since = _last_completed_run_of(settings.database_path, sources)
     expected, changed = 0, since is None
     for source in sources:

@@ -31,7 +31,7 @@ from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from flows import runtime
-from flows.pool import CleaningPool, WorkerDied, cleaning_pool, stop_pool, wait_for_warm_up
+from flows.pool import CleaningPool, WorkerDied, cleaning_pool, stop_pool, tail_batch_size, wait_for_warm_up
 from flows.progress import progress
 from tasks.archive import RawArchive, raw_archive_path
 from tasks.batch import PlannedInput, clean_inputs, prepare_inputs, reject_row, stage_prepared
@@ -415,7 +415,7 @@ def make_batches(todo: list[PlannedInput], size: int, workers: int = 1) -> list[
     workers finish together instead of one idling while the other cleans a whole last batch.
     """
     tail = max(0, len(todo) - workers * size) if workers > 1 else len(todo)
-    small = max(1, size // 4)
+    small = tail_batch_size(size)
     return [todo[i : min(i + size, tail)] for i in range(0, tail, size)] + [
         todo[i : i + small] for i in range(tail, len(todo), small)
     ]

@@ -91,6 +91,15 @@ def _warm(model: str | None) -> None:
         pass
 
 
+def tail_batch_size(batch_size: int) -> int:
+    """The size of the batches a run on several workers ends with (`flows.ingest.make_batches`).
+
+    A run of more inputs than this has several batches, and cleans them in worker processes;
+    `newsroom run` guesses from it whether to start them early (`flows.cli._workers_for`).
+    """
+    return max(1, batch_size // 4)
+
+
 # The thread `warm_here` started, if any.
 _warming: threading.Thread | None = None
 
